@@ -1,0 +1,5 @@
+import sys
+
+from exportgraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,187 @@
+"""The build: data/ and the ontology compiled into one validated, deterministic dataset.
+
+Output, in the build directory:
+- dataset-<sha12>.nq: sorted N-Quads, a named graph per source document;
+- manifest.json: counts per graph, SHA-256 of every input and output, versions.
+The manifest is replaced last with an atomic rename, so a reader that goes
+through it sees the old dataset or the new one, never a mix. A failed build
+leaves the previous build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+import pyoxigraph as ox
+
+import exportgraph
+from exportgraph.exc import BuildMissing, ModelError, ValidationFailed
+from exportgraph.graph import terms as T
+from exportgraph.graph.compile import Compiler
+from exportgraph.graph.records import DataSet, Source, read_data
+from exportgraph.graph.shacl import load_checks, validate
+from exportgraph.ontology.generate import owl_turtle, shapes_turtle
+from exportgraph.ontology.model import load_model
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Build:
+    directory: Path
+    manifest: dict[str, Any]
+
+    @property
+    def dataset(self) -> Path:
+        return self.directory / str(self.manifest["dataset"])
+
+
+def ontology_text(name: str) -> str:
+    return resources.files("exportgraph.ontology").joinpath(name).read_text("utf-8")
+
+
+def check_generated() -> None:
+    """The packaged Turtle must be what model.yaml generates."""
+    model = load_model()
+    if ontology_text("exportgraph.ttl") != owl_turtle(model) or ontology_text("shapes.ttl") != shapes_turtle(model):
+        raise ModelError("exportgraph.ttl or shapes.ttl is stale: run `exportgraph ontology`")
+
+
+def _derived_source(data: DataSet) -> None:
+    data.sources.setdefault(T.DERIVED_SOURCE_ID, Source(
+        id=T.DERIVED_SOURCE_ID,
+        title={"en": "exportgraph build: statements derived from the curated records"},
+        url="https://w3id.org/exportgraph/docs/derived", kind="editorial", path="(build)"))
+
+
+def _ontology_quads() -> list[ox.Quad]:
+    graph = ox.NamedNode(T.ONTOLOGY_GRAPH)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+             for t in ox.parse(ontology_text("exportgraph.ttl"), format=ox.RdfFormat.TURTLE)]
+    meta = ox.NamedNode(T.iri(T.DERIVED_SOURCE_ID))
+    landing = ox.Literal(T.ONTOLOGY_GRAPH, datatype=ox.NamedNode(T.XSD + "anyURI"))
+    quads.append(ox.Quad(graph, ox.NamedNode(T.DCAT + "landingPage"), landing, meta))
+    quads.append(ox.Quad(graph, ox.NamedNode(T.RDF + "type"), ox.NamedNode(T.PROV + "Entity"), meta))
+    return quads
+
+
+def compile_dataset(data_dir: Path, progress: Progress | None = None) -> tuple[list[str], DataSet]:
+    """Read, compile and validate; return the sorted N-Quads lines."""
+    say = progress or (lambda _msg: None)
+    check_generated()
+    model = load_model()
+    say(f"reading {data_dir}")
+    data = read_data(model, data_dir)
+    _derived_source(data)
+    say(f"compiling {len(data.records)} records from {len(data.files)} files")
+    quads = Compiler(model, data).compile() + _ontology_quads()
+    store = ox.Store()
+    store.extend(quads)
+    say(f"validating {len(store)} quads against the SHACL shapes")
+    checks = load_checks(ontology_text("shapes.ttl"), ontology_text("exportgraph.ttl"))
+    violations = validate(store, checks)
+    if violations:
+        lines = []
+        for v in violations[:20]:
+            rid = T.local_id(v.focus.split("#", 1)[0])
+            rec = data.records.get(rid or "")
+            where = f"{rec.path}:{rec.id}" if rec else v.focus
+            lines.append(f"{where}: {v.shape}: {v.message}")
+        more = f" (showing 20 of {len(violations)}+)" if len(violations) > 20 else ""
+        raise ValidationFailed(f"{len(violations)} SHACL violation(s){more}: " + "; ".join(lines))
+    say("serialising")
+    text = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert text is not None
+    lines = sorted(set(text.decode("utf-8").splitlines(keepends=True)))
+    return lines, data
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _graph_counts(lines: list[str]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for line in lines:
+        graph = line.rstrip(" .\n").rsplit(" ", 1)[-1]
+        counts[graph.strip("<>")] += 1
+    return dict(sorted(counts.items()))
+
+
+def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Build:
+    lines, data = compile_dataset(data_dir, progress)
+    payload = "".join(lines).encode("utf-8")
+    digest = _sha(payload)
+    name = f"dataset-{digest[:12]}.nq"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inputs = {str(p.relative_to(data_dir)): _sha(p.read_bytes()) for p in data.files}
+    for part in ("model.yaml", "exportgraph.ttl", "shapes.ttl"):
+        inputs[f"ontology/{part}"] = _sha(ontology_text(part).encode("utf-8"))
+    classes = Counter(rec.type for rec in data.records.values())
+    manifest: dict[str, Any] = {
+        "exportgraph_version": exportgraph.__version__,
+        "ontology_version": load_model().version,
+        "dataset": name,
+        "format": "application/n-quads",
+        "quads": len(lines),
+        "records": len(data.records),
+        "sources": len(data.sources),
+        "data_as_of": max((s.issued for s in data.sources.values() if s.issued), default=None),
+        "records_by_class": dict(sorted(classes.items())),
+        "graphs": _graph_counts(lines),
+        "inputs": dict(sorted(inputs.items())),
+        "outputs": {name: {"sha256": digest, "bytes": len(payload)}},
+    }
+    if manifest["data_as_of"] is not None:
+        manifest["data_as_of"] = manifest["data_as_of"].isoformat()
+    target = out_dir / name
+    if not (target.exists() and _sha(target.read_bytes()) == digest):
+        _atomic_write(target, payload)
+    previous = read_manifest(out_dir, required=False)
+    _atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    keep = {name, str(previous.manifest["dataset"]) if previous else ""}
+    for old in out_dir.glob("dataset-*.nq"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    log.info("built %s: %d quads in %d graphs", name, len(lines), len(manifest["graphs"]))
+    return Build(out_dir, manifest)
+
+
+def read_manifest(out_dir: Path, required: bool = True) -> Build | None:
+    path = out_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        if required:
+            raise BuildMissing(f"no build in {out_dir}: run `exportgraph build`") from None
+        return None
+    except (OSError, ValueError) as exc:
+        raise BuildMissing(f"unreadable manifest {path}: {exc}") from None
+    result = Build(out_dir, manifest)
+    if required and not result.dataset.exists():
+        raise BuildMissing(f"{result.dataset} named by the manifest is missing: rebuild")
+    return result

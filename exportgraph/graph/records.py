@@ -1,0 +1,243 @@
+"""Reading data files into records: the typed, checked form of what the YAML says.
+
+Every error names the file and the record. Nothing here knows RDF syntax; that
+is compile.py's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exportgraph.exc import DataError
+from exportgraph.graph.terms import ID_RE
+from exportgraph.ontology.model import Model
+
+try:  # the C loader is several times faster on the large generated lists
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+SOURCE_KINDS = ("primary", "official", "secondary", "dataset", "editorial")
+RESERVED = {"id", "type", "source", "locator", "unverified"}
+URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+@dataclass
+class Source:
+    id: str
+    title: dict[str, str]
+    url: str
+    kind: str
+    path: str
+    issued: dt.date | None = None
+    publisher: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
+
+
+@dataclass
+class Record:
+    id: str
+    type: str
+    path: str
+    sources: list[tuple[str, str | None]]  # (source id, locator)
+    props: dict[str, list[Any]]
+    unverified: bool = False
+
+
+@dataclass
+class DataSet:
+    sources: dict[str, Source] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def lang_map(value: Any, path: str, rid: str, key: str) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    if isinstance(value, dict) and value and all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        return {str(k): str(v) for k, v in value.items()}
+    raise DataError(f"{key}: expected a string or a map of language to text, got {value!r}", path, rid)
+
+
+def parse_date(value: Any, path: str, rid: str, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise DataError(f"{key}: expected a date YYYY-MM-DD, got a date-time {value!r}", path, rid)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise DataError(f"{key}: expected a date YYYY-MM-DD, got {value!r}", path, rid)
+
+
+def _source(raw: Any, path: str) -> Source:
+    if not isinstance(raw, dict):
+        raise DataError(f"a source must be a mapping, got {raw!r}", path)
+    sid = str(raw.get("id", ""))
+    if not sid.startswith("src/") or not ID_RE.match(sid):
+        raise DataError(f"source id must match src/<segments>, got {sid!r}", path, sid)
+    unknown = set(raw) - {"id", "title", "url", "issued", "publisher", "kind", "language"}
+    if unknown:
+        raise DataError(f"unknown source fields {sorted(unknown)}", path, sid)
+    url = raw.get("url")
+    if not isinstance(url, str) or not URL_RE.match(url):
+        raise DataError(f"url: expected an http(s) URL, got {url!r}", path, sid)
+    kind = raw.get("kind")
+    if kind not in SOURCE_KINDS:
+        raise DataError(f"kind: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}", path, sid)
+    if "title" not in raw:
+        raise DataError("title: missing", path, sid)
+    return Source(
+        id=sid, title=lang_map(raw["title"], path, sid, "title"), url=url, kind=str(kind), path=path,
+        issued=parse_date(raw["issued"], path, sid, "issued") if raw.get("issued") is not None else None,
+        publisher=lang_map(raw["publisher"], path, sid, "publisher") if raw.get("publisher") else {},
+        language=str(raw["language"]) if raw.get("language") else None,
+    )
+
+
+def _sources_of(raw: dict[str, Any], path: str, rid: str,
+                inherited: list[tuple[str, str | None]] | None) -> list[tuple[str, str | None]]:
+    value = raw.get("source")
+    if value is None:
+        if inherited is None:
+            raise DataError("source: missing (no source, no fact)", path, rid)
+        return list(inherited)
+    items = value if isinstance(value, list) else [value]
+    out: list[tuple[str, str | None]] = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            loc = raw.get("locator") if i == 0 else None
+            out.append((item, str(loc) if loc is not None else None))
+        elif isinstance(item, dict) and isinstance(item.get("source"), str):
+            loc = item.get("locator")
+            out.append((item["source"], str(loc) if loc is not None else None))
+        else:
+            raise DataError(f"source: expected a source id or {{source, locator}}, got {item!r}", path, rid)
+    if not out:
+        raise DataError("source: empty (no source, no fact)", path, rid)
+    return out
+
+
+class RecordReader:
+    """Turns raw YAML records into Records, expanding nested ones."""
+
+    def __init__(self, model: Model, path: str) -> None:
+        self.model = model
+        self.path = path
+
+    def read(self, raw: Any, inherited: list[tuple[str, str | None]] | None = None,
+             default_id: str | None = None) -> list[Record]:
+        if not isinstance(raw, dict):
+            raise DataError(f"a record must be a mapping, got {raw!r}", self.path)
+        rid = str(raw.get("id") or default_id or "")
+        if not ID_RE.match(rid):
+            raise DataError(f"id: expected segments like cn/agency/mofcom, got {rid!r}", self.path, rid)
+        cls = raw.get("type")
+        if cls not in self.model.classes:
+            raise DataError(f"type: unknown class {cls!r}", self.path, rid)
+        allowed = self.model.allowed(str(cls))
+        sources = _sources_of(raw, self.path, rid, inherited)
+        unverified = raw.get("unverified", False)
+        if not isinstance(unverified, bool):
+            raise DataError("unverified: expected true or false", self.path, rid)
+        out: list[Record] = []
+        props: dict[str, list[Any]] = {}
+        for key, value in raw.items():
+            if key in RESERVED:
+                continue
+            spec = allowed.get(key)
+            if spec is None:
+                raise DataError(f"property {key!r} is not allowed on {cls} (see model.yaml)", self.path, rid)
+            values = value if isinstance(value, list) else [value]
+            kept: list[Any] = []
+            for n, item in enumerate(values, 1):
+                if isinstance(item, dict) and "type" in item and spec.range.startswith(("class:", "Resource")):
+                    local = key.split(":", 1)[1]
+                    nested = self.read(item, sources, f"{rid}/{local}-{n}")
+                    out.extend(nested)
+                    kept.append(nested[0].id)
+                elif item is not None:
+                    kept.append(item)
+            if kept:
+                props[key] = kept
+        out.insert(0, Record(id=rid, type=str(cls), path=self.path, sources=sources, props=props,
+                             unverified=unverified))
+        return out
+
+    def table(self, raw: Any) -> list[Record]:
+        if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
+            raise DataError("a table needs type, source, columns and rows", self.path)
+        columns = [str(c) for c in raw["columns"]]
+        if "id" not in columns:
+            raise DataError("a table needs an id column", self.path)
+        rows = raw.get("rows") or []
+        base = {k: raw[k] for k in ("type", "source", "unverified") if k in raw}
+        out: list[Record] = []
+        for n, row in enumerate(rows, 1):
+            if not isinstance(row, list) or len(row) != len(columns):
+                raise DataError(f"row {n}: expected {len(columns)} cells", self.path, str(row)[:60])
+            rec: dict[str, Any] = dict(base)
+            for col, cell in zip(columns, row):
+                if cell is None or cell == "":
+                    continue
+                name, _, lang = col.partition("@")
+                if lang:
+                    rec.setdefault(name, {})[lang] = cell
+                else:
+                    rec[name] = cell
+            out.extend(self.read(rec))
+        return out
+
+
+def read_file(model: Model, path: Path, root: Path, into: DataSet) -> None:
+    rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+    try:
+        doc = yaml.load(path.read_text("utf-8"), Loader=Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "?"
+        raise DataError(f"malformed YAML at {where}: {getattr(exc, 'problem', exc)}", rel) from None
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", rel) from None
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        raise DataError("a data file is a mapping with sources, records and tables", rel)
+    unknown = set(doc) - {"sources", "records", "tables"}
+    if unknown:
+        raise DataError(f"unknown top-level keys {sorted(unknown)}", rel)
+    reader = RecordReader(model, rel)
+    for raw in doc.get("sources") or []:
+        src = _source(raw, rel)
+        if src.id in into.sources:
+            raise DataError(f"source defined twice (also in {into.sources[src.id].path})", rel, src.id)
+        into.sources[src.id] = src
+    records: list[Record] = []
+    for raw in doc.get("records") or []:
+        records.extend(reader.read(raw))
+    for raw in doc.get("tables") or []:
+        records.extend(reader.table(raw))
+    for rec in records:
+        if rec.id in into.records:
+            raise DataError(f"id defined twice (also in {into.records[rec.id].path})", rel, rec.id)
+        into.records[rec.id] = rec
+    into.files.append(path)
+
+
+def read_data(model: Model, root: Path) -> DataSet:
+    if not root.is_dir():
+        raise DataError("data directory not found", str(root))
+    data = DataSet()
+    for path in sorted(root.rglob("*.yaml")):
+        read_file(model, path, root, data)
+    return data

@@ -1,0 +1,153 @@
+"""Stores: the embedded default (Oxigraph in the process) and any SPARQL 1.1 server.
+
+Both answer the same calls with pyoxigraph terms, so the rest of the code (and
+the test suite) runs unchanged on either. The default graph is the union of
+the named graphs: the embedded store queries it that way, and a remote server
+must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`).
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pyoxigraph as ox
+
+from exportgraph.exc import BadRequest, QueryTimeout, StoreUnavailable
+from exportgraph.graph.terms import sparql_prefixes
+
+log = logging.getLogger(__name__)
+Row = dict[str, Any]
+Result = Any  # ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Triples
+PREFIXES = sparql_prefixes()
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+
+
+def _rows(solutions: ox.QuerySolutions) -> list[Row]:
+    names = [v.value for v in solutions.variables]
+    return [{n: sol[n] for n in names} for sol in solutions]
+
+
+class GraphStore(ABC):
+    """What the library needs of a store."""
+
+    @abstractmethod
+    def query(self, sparql: str) -> Result:
+        """Evaluate a query; the default graph is the union of the named graphs."""
+
+    def select(self, sparql: str, prefixes: bool = True) -> list[Row]:
+        result = self.query(PREFIXES + sparql if prefixes else sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadRequest("expected a SELECT query")
+        return _rows(result)
+
+    def ask(self, sparql: str) -> bool:
+        result = self.query(PREFIXES + sparql)
+        if not isinstance(result, ox.QueryBoolean):
+            raise BadRequest("expected an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        result = self.query(PREFIXES + sparql)
+        if not isinstance(result, (ox.QueryTriples, Triples)):
+            raise BadRequest("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources."""
+
+
+class EmbeddedStore(GraphStore):
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_file(cls, path: Path) -> EmbeddedStore:
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def query(self, sparql: str) -> Result:
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise BadRequest(f"SPARQL syntax error: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 server through the Protocol (queries) and the Graph Store Protocol (loads)."""
+
+    def __init__(self, query_url: str, timeout_s: float = 30.0) -> None:
+        self.query_url = query_url
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=5.0))
+
+    def _post(self, url: str, content: bytes, content_type: str, accept: str,
+              params: dict[str, str] | None = None, method: str = "POST") -> httpx.Response:
+        try:
+            response = self.client.request(method, url, content=content, params=params,
+                                           headers={"Content-Type": content_type, "Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the remote store at {url} did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"the remote store at {url} is unreachable ({type(exc).__name__})") from None
+        if response.status_code >= 500:
+            raise StoreUnavailable(f"the remote store failed with HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise BadRequest(f"the remote store refused the request: {response.text[:300]}")
+        return response
+
+    def query(self, sparql: str) -> Result:
+        accept = f"{JSON_RESULTS}, {N_TRIPLES};q=0.9"
+        response = self._post(self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if kind == JSON_RESULTS:
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        if kind in (N_TRIPLES, "text/plain"):
+            triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+            return Triples(triples)
+        raise StoreUnavailable(f"the remote store answered with an unexpected type {kind!r}")
+
+    def raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        response = self._post(self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+        return response.content, response.headers.get("content-type", "application/octet-stream")
+
+    def load(self, dataset: Path, gsp_url: str) -> dict[str, int]:
+        """Replace each named graph of the dataset on the server (Graph Store Protocol PUT)."""
+        graphs: dict[str, list[str]] = defaultdict(list)
+        with dataset.open("r", encoding="utf-8") as fh:
+            for line in fh:
+                head, _, graph = line.rstrip(" .\n").rpartition(" ")
+                graphs[graph.strip("<>")].append(head + " .\n")
+        for graph, lines in sorted(graphs.items()):
+            self._post(gsp_url, "".join(lines).encode("utf-8"), N_TRIPLES, "*/*",
+                       params={"graph": graph}, method="PUT")
+        return {g: len(lines) for g, lines in sorted(graphs.items())}
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class Triples:
+    """The CONSTRUCT answer of a remote store, iterable like ox.QueryTriples."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+
+def open_store(store: str, dataset: Path | None, query_url: str = "", timeout_s: float = 30.0) -> GraphStore:
+    if store == "remote":
+        return RemoteStore(query_url, timeout_s)
+    if dataset is None:
+        raise BadRequest("the embedded store needs a built dataset")
+    return EmbeddedStore.from_file(dataset)

@@ -1,0 +1,116 @@
+"""Configuration in one typed place.
+
+Every setting has a default, an EXPORTGRAPH_<NAME> environment variable and a
+help text; `exportgraph serve --help` and the README list them (a test checks).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from exportgraph.exc import ExportGraphError
+
+
+def default_data_dir() -> Path:
+    """The packaged data (a wheel carries it as exportgraph/_data), else the checkout's data/."""
+    packaged = Path(str(resources.files("exportgraph"))) / "_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def default_build_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "exportgraph" / "build"
+
+
+def _help(text: str) -> dict[str, Any]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir, metadata=_help(
+        "Directory of the curated YAML data files."))
+    build_dir: Path = field(default_factory=default_build_dir, metadata=_help(
+        "Directory where `build` writes the dataset and its manifest, and `serve` reads them."))
+    store: str = field(default="embedded", metadata=_help(
+        "Query engine: `embedded` (Oxigraph in the process) or `remote` (a SPARQL 1.1 server)."))
+    remote_query_url: str = field(default="", metadata=_help(
+        "SPARQL query endpoint of the remote store (store=remote). It must treat the default graph "
+        "as the union of the named graphs (Oxigraph: --union-default-graph; Fuseki: unionDefaultGraph)."))
+    remote_timeout_s: float = field(default=30.0, metadata=_help(
+        "Seconds to wait for the remote store before answering 502/504."))
+    host: str = field(default="127.0.0.1", metadata=_help("Address the service binds to."))
+    port: int = field(default=8000, metadata=_help("Port the service listens on."))
+    base_url: str = field(default="", metadata=_help(
+        "Public URL of the service, used in the service description and download links "
+        "(default: taken from each request)."))
+    query_timeout_s: float = field(default=10.0, metadata=_help(
+        "Longest a SPARQL query may run; then its worker process is killed and the client gets 504."))
+    query_workers: int = field(default=2, metadata=_help(
+        "Worker processes that evaluate SPARQL queries (each holds the dataset in memory)."))
+    max_concurrent_queries: int = field(default=8, metadata=_help(
+        "Queries waiting or running at once; beyond that the endpoint answers 429."))
+    max_rows: int = field(default=10000, metadata=_help("Most result rows a SPARQL query returns."))
+    max_query_length: int = field(default=20000, metadata=_help(
+        "Longest SPARQL query text accepted, in characters (longer: 413, or 414 in a URL)."))
+    max_url_length: int = field(default=8192, metadata=_help("Longest request URL accepted (longer: 414)."))
+    max_body_bytes: int = field(default=1_000_000, metadata=_help(
+        "Largest request body accepted, in bytes (larger: 413, read no further)."))
+    max_nesting: int = field(default=64, metadata=_help(
+        "Deepest nesting of brackets and braces accepted in a SPARQL query (deeper: 400)."))
+    max_view_nodes: int = field(default=1500, metadata=_help(
+        "Most nodes a graph view draws; a larger view is cut and says so."))
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"EXPORTGRAPH_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.store not in ("embedded", "remote"):
+            raise ExportGraphError(f"store: expected embedded or remote, got {self.store!r}")
+        if self.store == "remote" and not self.remote_query_url:
+            raise ExportGraphError("store=remote needs remote_query_url (EXPORTGRAPH_REMOTE_QUERY_URL)")
+        for name in ("query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
+                     "max_body_bytes", "max_nesting", "max_view_nodes", "port"):
+            if getattr(self, name) <= 0:
+                raise ExportGraphError(f"{name}: must be positive")
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _coerce(name: str, kind: Any, raw: str) -> Any:
+    kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    try:
+        if kind_name == "Path":
+            return Path(raw)
+        if kind_name == "int":
+            return int(raw)
+        if kind_name == "float":
+            return float(raw)
+    except ValueError:
+        raise ExportGraphError(f"EXPORTGRAPH_{name.upper()}: expected a {kind_name}, got {raw!r}") from None
+    return raw
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for every setting, for docs and --help."""
+    out = []
+    for f in fields(Settings):
+        default = "(computed)" if f.default is MISSING else f.default
+        out.append((f"EXPORTGRAPH_{f.name.upper()}", str(default), str(f.metadata["help"])))
+    return out
