@@ -48,7 +48,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import compile_dataset
 
-    lines, data = compile_dataset(settings.data_dir, _progress(True))
+    lines, data = compile_dataset(settings.data_dir, _progress(True), all_errors=True)
     print(f"valid: {len(data.records)} records from {len(data.files)} files, {len(lines)} quads conform")
     return 0
 

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import pyoxigraph as ox
 
 import exportgraph
-from exportgraph.exc import BuildMissing, ModelError, ValidationFailed
+from exportgraph.exc import BuildMissing, DataError, ModelError, ValidationFailed
 from exportgraph.graph import terms as T
 from exportgraph.graph.compile import Compiler
 from exportgraph.graph.records import DataSet, Source, read_data
@@ -76,30 +76,38 @@ def _ontology_quads() -> list[ox.Quad]:
     return quads
 
 
-def compile_dataset(data_dir: Path, progress: Progress | None = None) -> tuple[list[str], DataSet]:
-    """Read, compile and validate; return the sorted N-Quads lines."""
+def compile_dataset(data_dir: Path, progress: Progress | None = None,
+                    all_errors: bool = False) -> tuple[list[str], DataSet]:
+    """Read, compile and validate; return the sorted N-Quads lines.
+
+    Stops at the first bad record, or with all_errors, reports every bad file and record.
+    """
     say = progress or (lambda _msg: None)
     check_generated()
     model = load_model()
     say(f"reading {data_dir}")
-    data = read_data(model, data_dir)
+    errors: list[DataError] | None = [] if all_errors else None
+    data = read_data(model, data_dir, errors)
     _derived_source(data)
     say(f"compiling {len(data.records)} records from {len(data.files)} files")
-    quads = Compiler(model, data).compile() + _ontology_quads()
+    quads = Compiler(model, data, errors).compile() + _ontology_quads()
+    if errors:
+        raise DataError(f"{len(errors)} error(s):\n  " + "\n  ".join(e.message for e in errors))
     store = ox.Store()
     store.extend(quads)
     say(f"validating {len(store)} quads against the SHACL shapes")
     checks = load_checks(ontology_text("shapes.ttl"), ontology_text("exportgraph.ttl"))
-    violations = validate(store, checks)
+    violations = validate(store, checks, limit=500 if all_errors else 50)
     if violations:
         lines = []
-        for v in violations[:20]:
+        for v in violations[: (len(violations) if all_errors else 20)]:
             rid = T.local_id(v.focus.split("#", 1)[0])
             rec = data.records.get(rid or "")
             where = f"{rec.path}:{rec.id}" if rec else v.focus
             lines.append(f"{where}: {v.shape}: {v.message}")
-        more = f" (showing 20 of {len(violations)}+)" if len(violations) > 20 else ""
-        raise ValidationFailed(f"{len(violations)} SHACL violation(s){more}: " + "; ".join(lines))
+        more = f" (showing {len(lines)} of {len(violations)})" if len(violations) > len(lines) else ""
+        sep = "\n  " if all_errors else "; "
+        raise ValidationFailed(f"{len(violations)} SHACL violation(s){more}:{sep}" + sep.join(lines))
     say("serialising")
     text = store.dump(format=ox.RdfFormat.N_QUADS)
     assert text is not None

@@ -34,9 +34,10 @@ def nn(value: str) -> NamedNode:
 
 
 class Compiler:
-    def __init__(self, model: Model, data: DataSet) -> None:
+    def __init__(self, model: Model, data: DataSet, errors: list[DataError] | None = None) -> None:
         self.model = model
         self.data = data
+        self.errors = errors
         self.quads: list[Quad] = []
         self.eg = model.ns
 
@@ -47,7 +48,12 @@ class Compiler:
         for src in sorted(self.data.sources.values(), key=lambda s: s.id):
             self._source(src)
         for rec in sorted(self.data.records.values(), key=lambda r: r.id):
-            self._record(rec)
+            try:
+                self._record(rec)
+            except DataError as exc:
+                if self.errors is None:
+                    raise
+                self.errors.append(exc)
         self._derived()
         return self.quads
 

@@ -19,9 +19,19 @@ from exportgraph.graph.terms import ID_RE
 from exportgraph.ontology.model import Model
 
 try:  # the C loader is several times faster on the large generated lists
-    from yaml import CSafeLoader as Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class Loader(_BaseLoader):
+    """Dates stay text, so that a bad date is our clear error, not a crash inside the YAML parser."""
+
+
+Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 SOURCE_KINDS = ("primary", "official", "secondary", "dataset", "editorial")
 RESERVED = {"id", "type", "source", "locator", "unverified"}
@@ -234,10 +244,16 @@ def read_file(model: Model, path: Path, root: Path, into: DataSet) -> None:
     into.files.append(path)
 
 
-def read_data(model: Model, root: Path) -> DataSet:
+def read_data(model: Model, root: Path, errors: list[DataError] | None = None) -> DataSet:
+    """Read every file; with `errors`, collect each file's first error and go on."""
     if not root.is_dir():
         raise DataError("data directory not found", str(root))
     data = DataSet()
     for path in sorted(root.rglob("*.yaml")):
-        read_file(model, path, root, data)
+        try:
+            read_file(model, path, root, data)
+        except DataError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     return data

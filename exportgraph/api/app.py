@@ -1,0 +1,72 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+import exportgraph
+from exportgraph.api.state import GraphState, load_state
+from exportgraph.exc import ExportGraphError
+from exportgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """A comparative knowledge graph of export controls on sensitive goods: China, the United States,
+the European Union, Japan and the multilateral regimes. REST endpoints answer convergence and divergence
+questions; `/sparql` is a read-only SPARQL 1.1 endpoint; every IRI under `/id/` dereferences."""
+
+
+def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
+    """Build the application. The graph is loaded here, once, unless a state is given."""
+    settings = settings or Settings.from_env()
+    loaded = state or load_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        hooks = getattr(app.state, "shutdown_hooks", [])
+        for hook in hooks:
+            hook()
+        app.state.graph.store.close()
+
+    app = FastAPI(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.graph = loaded
+    app.state.shutdown_hooks = []
+    _errors(app)
+    _routes(app)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(ExportGraphError)
+    async def known(request: Request, exc: ExportGraphError) -> JSONResponse:
+        if exc.status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+        return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()]
+        return JSONResponse({"error": "BadRequest", "detail": "; ".join(problems)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def unknown(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "InternalError", "detail": "internal error (logged on the server)"},
+                            status_code=500)
+
+
+def _routes(app: FastAPI) -> None:
+    """Each router module registers itself here; see exportgraph/api/routes/."""
+    from exportgraph.api import routes
+
+    for router in routes.routers():
+        app.include_router(router)

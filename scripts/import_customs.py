@@ -1,0 +1,174 @@
+"""Import the Harmonized System (HS2022, HS2017) and the EU Combined Nomenclature (CN 2023-2026).
+
+Writes data/lists/hs2022.yaml, hs2017.yaml and cn-2023.yaml .. cn-2026.yaml. See scripts/README.md.
+Run: /tmp/venv/bin/python scripts/import_customs.py [--reference ../shared/reference]
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+from _common import Date, parse_args, trim, write_yaml
+
+HS = {
+    "2022": {"url": "https://www.wcoomd.org/en/topics/nomenclature/instrument-and-tools/hs-nomenclature-2022-edition.aspx",
+             "csv": "harmonized-system-HS2022.csv"},
+    "2017": {"url": "https://www.wcoomd.org/en/topics/nomenclature/instrument-and-tools/hs-nomenclature-2017-edition.aspx",
+             "csv": "harmonized-system-HS2017.csv"},
+}
+HS_DATA = {"id": "src/lists/customs/hs-dataset",
+           "title": {"en": "datasets/harmonized-system: HS codes with short descriptions from UN Comtrade (HS2022 @ 905e5a0, HS2017 @ a72bef25)"},
+           "url": "https://github.com/datasets/harmonized-system", "kind": "dataset", "language": "en"}
+CN_REG = {
+    "2023": ("Commission Implementing Regulation (EU) 2022/1998 of 20 September 2022 amending Annex I to Council Regulation (EEC) No 2658/87 (Combined Nomenclature 2023)",
+             "https://eur-lex.europa.eu/eli/reg_impl/2022/1998/oj", "32022R1998", True),
+    "2024": ("Commission Implementing Regulation (EU) 2023/2364 of 26 September 2023 amending Annex I to Council Regulation (EEC) No 2658/87 (Combined Nomenclature 2024)",
+             "https://eur-lex.europa.eu/eli/reg_impl/2023/2364/oj", "32023R2364", True),
+    "2025": ("Commission Implementing Regulation (EU) 2024/2522 of 23 September 2024 amending Annex I to Council Regulation (EEC) No 2658/87 (Combined Nomenclature 2025)",
+             "https://eur-lex.europa.eu/eli/reg_impl/2024/2522/oj", "32024R2522", True),
+    "2026": ("Combined Nomenclature 2026 (CN 2026), dataset of the Publications Office of the European Union",
+             "https://data.europa.eu/data/datasets/combined-nomenclature-2026", None, False),
+}
+CN_DATA = {"id": "src/lists/customs/cn-dataset",
+           "title": {"en": "xterr/php-cncodes: EU Combined Nomenclature 2023-2026 as JSON, parsed from the EU Publications Office CN RDF (commit edf79ad)"},
+           "url": "https://github.com/xterr/php-cncodes", "kind": "dataset", "language": "en"}
+NOT_SPECIFIED = {"99", "9999", "999999", "TOTAL"}
+LEVEL = {"2": "chapter", "4": "heading", "6": "subheading"}
+COLS = ["id", "skos:notation", "skos:prefLabel@en", "skos:broader", "eg:codeLevel", "skos:inScheme"]
+
+
+def label(s: str) -> str:
+    return trim(s, 200)
+
+
+def sections(ref: Path):
+    with open(ref / "hs" / "sections.csv", encoding="utf-8-sig", newline="") as f:
+        return [(r["section"], r["name"]) for r in csv.DictReader(f)]
+
+
+def hs(ref: Path, out: Path, year: str):
+    scheme = f"customs/hs{year}"
+    src = f"src/lists/customs/wco-hs{year}"
+    stats = Counter()
+    rows = []
+    for sec, name in sections(ref):
+        rows.append([f"{scheme}/section-{sec}", sec, label(name[:1].upper() + name[1:]), None, "section", scheme])
+        stats["section"] += 1
+    with open(ref / "hs" / HS[year]["csv"], encoding="utf-8-sig", newline="") as f:
+        data = list(csv.DictReader(f))
+    codes = set()
+    for r in data:
+        code = r["hscode"]
+        if not code:
+            stats["empty rows dropped"] += 1
+            continue
+        if code in NOT_SPECIFIED or r["section"] == "TOTAL":
+            stats["not-specified / TOTAL rows dropped"] += 1
+            continue
+        level = LEVEL[str(len(code))]
+        parent = f"{scheme}/section-{r['section']}" if level == "chapter" else f"{scheme}/{r['parent']}"
+        rows.append([f"{scheme}/{code}", code, label(r["description"]), parent, level, scheme])
+        codes.add(code)
+        stats[level] += 1
+    for row in rows:
+        if row[3] and row[4] in ("heading", "subheading"):
+            assert row[3].rsplit("/", 1)[1] in codes, row
+    order = {"section": 0, "chapter": 1, "heading": 2, "subheading": 3}
+    rows.sort(key=lambda r: (order[r[4]], r[1] if r[4] != "section" else f"{len(r[1]):02d}{r[1]}"))
+    sources = [{"id": src, "title": {"en": f"Harmonized System Nomenclature {year} Edition (World Customs Organization)"},
+                "url": HS[year]["url"], "publisher": {"en": "World Customs Organization"}, "kind": "primary", "language": "en"}]
+    if year == "2022":
+        sources.append(HS_DATA)
+    records = [{"id": scheme, "type": "Nomenclature", "source": [src, HS_DATA["id"]],
+                "skos:prefLabel": {"en": f"Harmonized System {year} (HS{year})"}, "eg:officialText": HS[year]["url"],
+                "eg:note": {"en": "Labels are UN Comtrade's short descriptions, not the WCO legal text."}}]
+    write_yaml(out / f"hs{year}.yaml",
+               f"GENERATED by scripts/import_customs.py from hs/{HS[year]['csv']} and hs/sections.csv; do not edit",
+               sources=sources, records=records,
+               tables=[{"type": "CustomsCode", "source": [src, HS_DATA["id"]], "columns": COLS, "rows": rows}],
+               comments=["Counts: " + "; ".join(f"{k}: {v}" for k, v in sorted(stats.items()))])
+    return stats, codes
+
+
+def cn(ref: Path, out: Path, year: str, hs2022: set):
+    scheme = f"customs/cn{year}"
+    title, url, celex, verified = CN_REG[year]
+    src = f"src/lists/customs/cn{year}"
+    base = ref / "eu-cn8"
+    load = lambda k: json.loads((base / f"cn{k}_{year}.json").read_text(encoding="utf-8"))
+    stats = Counter()
+    rows, cn8 = [], []
+    secs = load("Sections")
+    for s in secs:
+        rows.append([f"{scheme}/section-{s['code']}", s["code"], label(s["name"].capitalize()), None, "section", scheme])
+    chapters = {c["code"] for c in load("Chapters")}
+    for c in load("Chapters"):
+        rows.append([f"{scheme}/{c['code']}", c["code"], label(c["name"].capitalize()), f"{scheme}/section-{c['section']}", "chapter", scheme])
+    headings = {h["code"] for h in load("Headings")}
+    for h in load("Headings"):
+        rows.append([f"{scheme}/{h['code']}", h["code"], label(h["name"]), f"{scheme}/{h['chapter']}", "heading", scheme])
+    subs = {}
+    for s in load("Subheadings"):
+        if len(s["code"]) != 6 or s["code"] in headings:
+            stats["subheading records that are not 6-digit codes (dropped)"] += 1
+            continue
+        subs[s["code"]] = s
+    for code, s in sorted(subs.items()):
+        parent = s["heading"] if s.get("heading") in headings else s["chapter"]
+        rows.append([f"{scheme}/{code}", code, label(s["name"]), f"{scheme}/{parent}", "subheading", scheme])
+    for c in load("Codes"):
+        code = c["code"]
+        if c.get("subheading") in subs:
+            parent = c["subheading"]
+        elif c.get("heading") in headings:
+            parent = c["heading"]
+        else:
+            parent = c["chapter"]
+            stats["cn8 codes linked to their chapter (no heading or subheading in the files)"] += 1
+        hsp = code[:6] if code[:6] in hs2022 else None
+        if hsp is None:
+            stats["cn8 codes without an HS2022 subheading"] += 1
+        cn8.append([f"{scheme}/{code}", code, label(c["name"]), f"{scheme}/{parent}", f"customs/hs2022/{hsp}" if hsp else None, "cn8", scheme])
+    assert all(r[0].rsplit("/", 1)[1] in chapters for r in rows if r[4] == "chapter")
+    stats.update({"section": len(secs), "chapter": len(chapters), "heading": len(headings), "subheading": len(subs), "cn8": len(cn8)})
+    order = {"section": 0, "chapter": 1, "heading": 2, "subheading": 3}
+    rows.sort(key=lambda r: (order[r[4]], r[1] if r[4] != "section" else f"{len(r[1]):02d}{r[1]}"))
+    cn8.sort(key=lambda r: r[1])
+    source = {"id": src, "title": {"en": title}, "url": url, "publisher": {"en": "European Commission" if celex else "Publications Office of the European Union"},
+              "kind": "primary" if celex else "official", "language": "en"}
+    sources = [source] + ([CN_DATA] if year == "2023" else [])
+    rec = {"id": scheme, "type": "Nomenclature", "source": [src, CN_DATA["id"]],
+           "skos:prefLabel": {"en": f"Combined Nomenclature {year} (CN {year})"},
+           "eg:maintainedBy": "eu/agency/commission", "eg:officialText": url,
+           "eg:validFrom": Date(f"{year}-01-01"), "eg:validUntil": Date(f"{year}-12-31"),
+           "eg:note": {"en": "CN 8-digit codes subdivide the HS2022 subheadings; labels are the indented fragments of the CN, not full descriptions."}}
+    if not verified:
+        rec["unverified"] = True
+    write_yaml(out / f"cn-{year}.yaml",
+               f"GENERATED by scripts/import_customs.py from eu-cn8/cn*_{year}.json; do not edit",
+               sources=sources, records=[rec],
+               tables=[{"type": "CustomsCode", "source": [src, CN_DATA["id"]], "columns": COLS, "rows": rows},
+                       {"type": "CustomsCode", "source": [src, CN_DATA["id"]],
+                        "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:broader", "eg:hsParent", "eg:codeLevel", "skos:inScheme"],
+                        "rows": cn8}],
+               comments=["Counts: " + "; ".join(f"{k}: {v}" for k, v in sorted(stats.items()))])
+    return stats
+
+
+def main():
+    args = parse_args(__doc__)
+    ref, out = Path(args.reference), Path(args.out)
+    s22, codes22 = hs(ref, out, "2022")
+    print("hs2022", dict(sorted(s22.items())))
+    assert s22["subheading"] == 5612, s22
+    s17, _ = hs(ref, out, "2017")
+    print("hs2017", dict(sorted(s17.items())))
+    for year in ("2023", "2024", "2025", "2026"):
+        st = cn(ref, out, year, codes22)
+        print(f"cn{year}", dict(sorted(st.items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Fixtures.
+
+Strategy: the real data in data/ is built once per test session into a temporary
+directory (`built`); every test that reads the graph uses that build, through the
+embedded store (`store`), the FastAPI app (`client`), or a real Oxigraph server
+started on 127.0.0.1 and loaded with the same dataset (`oxigraph_server`,
+`remote_store`). Tests of bad input build small data directories of their own
+(`tmp_data`). Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from exportgraph.graph.build import Build, build
+from exportgraph.graph.store import EmbeddedStore, RemoteStore
+from exportgraph.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+REFERENCE = ROOT.parent / "shared" / "reference"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def built(build_dir: Path) -> Build:
+    return build(DATA, build_dir)
+
+
+@pytest.fixture(scope="session")
+def settings(built: Build, build_dir: Path) -> Settings:
+    return Settings(data_dir=DATA, build_dir=build_dir, query_timeout_s=3.0)
+
+
+@pytest.fixture(scope="session")
+def store(built: Build) -> EmbeddedStore:
+    return EmbeddedStore.from_file(built.dataset)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    from exportgraph.api.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def client(app):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the oxigraph server (PyPI package `oxigraph`) is not installed: pip install -e '.[test]'")
+    return found
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(built: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1, loaded with the built dataset through `exportgraph load`."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1.0)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("the Oxigraph server did not start")
+                time.sleep(0.2)
+        RemoteStore(f"{base}/query").load(built.dataset, f"{base}/store")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def remote_store(oxigraph_server: str) -> Iterator[RemoteStore]:
+    remote = RemoteStore(f"{oxigraph_server}/query")
+    yield remote
+    remote.close()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_store(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The same test against both backends."""
+    return request.getfixturevalue("store" if request.param == "embedded" else "remote_store")
+
+
+@pytest.fixture()
+def tmp_data(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
