@@ -261,7 +261,7 @@ def build_us(ref: str) -> dict:
         tables.append({
             "type": "Party",
             "source": [src, US_DATASET["id"]],
-            "columns": ["id", "rdfs:label@en", "eg:country", "skos:altLabel@en"],
+            "columns": ["id", "rdfs:label@en", "eg:country", "skos:altLabel"],
             "rows": prow,
         })
         tables.append({
@@ -510,7 +510,7 @@ def build_jp(ref: str) -> dict:
                      f"METI End User List (外国ユーザーリスト), edition of 2025-09-29, No. {n}", f"No. {n}"])
     tables = [
         {"type": "Party", "source": [src["id"], JP_DATASET["id"]],
-         "columns": ["id", "rdfs:label@en", "eg:originalName@ja", "eg:country", "eg:partyKind", "skos:altLabel@en"],
+         "columns": ["id", "rdfs:label@en", "eg:originalName@ja", "eg:country", "eg:partyKind", "skos:altLabel"],
          "rows": prow},
         {"type": "Listing", "source": [src["id"], JP_DATASET["id"]],
          "columns": ["id", "eg:onList", "eg:listedParty", "eg:legalBasisText", "locator"],
@@ -518,7 +518,7 @@ def build_jp(ref: str) -> dict:
     ]
     # 15 parties have only a Japanese name in the list: it is their label too (tagged ja).
     tables[0]["columns"] = ["id", "rdfs:label@en", "rdfs:label@ja", "eg:originalName@ja", "eg:country",
-                            "eg:partyKind", "skos:altLabel@en"]
+                            "eg:partyKind", "skos:altLabel"]
     tables[0]["rows"] = [[r[0], r[1], (r[2] if r[1] is None else None), r[2], r[3], r[4], r[5]] for r in prow]
     return {"sources": [src, page, JP_DATASET], "records": records, "tables": tables}, {"jp/list/end-user-list": len(lrow)}
 

@@ -112,7 +112,7 @@ def parse_columns(chart):
 
 def heading(text: str) -> str:
     """The ECCN heading, without the '(see List of Items Controlled)' and ITAR pointers, trimmed."""
-    t = re.sub(r"\s*\((?:see|See) List of Items Controlled\)", "", clean(text))
+    t = re.sub(r"\s*\(see List of Items Controlled\)", "", clean(text), flags=re.I)
     t = re.sub(r"\s*\(These items are “subject to the ITAR\.?”.*?\)\.?", "", t)
     return trim(t.rstrip(" ."), 200)
 

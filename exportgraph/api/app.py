@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import exportgraph
+from exportgraph.api import limits
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.state.shutdown_hooks = []
     _errors(app)
     _routes(app)
+    limits.install(app, settings)  # URL (414) and body (413) caps around every route
     return app
 
 

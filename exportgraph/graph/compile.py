@@ -142,7 +142,7 @@ class Compiler:
             return nn(text[1:-1])
         target = self.data.records.get(text)
         if target is None:
-            if spec.range == RESOURCE and text in self.data.sources:
+            if text in self.data.sources and spec.range in (RESOURCE, "class:SourceDocument"):
                 return nn(T.iri(text))
             raise DataError(f"{spec.curie}: refers to {text!r}, which no data file defines", rec.path, rec.id)
         if spec.range.startswith("class:"):

@@ -1,0 +1,49 @@
+"""JSON or CSV answers with pagination, for every list endpoint."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any
+
+from fastapi import Query
+from fastapi.responses import JSONResponse, Response
+
+from exportgraph.exc import BadRequest
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
+Format = Annotated[str, Query(pattern="^(json|csv)$", description="json (default) or csv.")]
+AsOf = Annotated[str | None, Query(description="Date YYYY-MM-DD: only what was in force that day.",
+                                   examples=["2023-12-31"])]
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def page(items: list[dict[str, Any]], fmt: str = "json", limit: int = 100, offset: int = 0,
+         extra: dict[str, Any] | None = None) -> Response:
+    window = items[offset:offset + limit]
+    if fmt == "csv":
+        columns: list[str] = []
+        for item in window:
+            columns.extend(k for k in item if k not in columns)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for item in window:
+            writer.writerow([_flat(item.get(c)) for c in columns])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"X-Total-Count": str(len(items))})
+    if fmt != "json":
+        raise BadRequest("format: json or csv")
+    body = {"total": len(items), "offset": offset, "limit": limit, "items": window}
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, headers={"X-Total-Count": str(len(items))})

@@ -1,0 +1,72 @@
+"""Convergence and divergence: the comparison engine over REST."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from exportgraph.api.deps import Store
+from exportgraph.api.respond import AsOf, Format, page
+from exportgraph.exc import BadRequest
+from exportgraph.graph import compare as C
+from exportgraph.graph.queries import parse_as_of
+
+router = APIRouter(prefix="/api", tags=["compare"])
+Jurisdictions = Annotated[str, Query(description="Comma-separated jurisdiction ids.", examples=["cn,us,eu,jp"])]
+Dimensions = Annotated[str | None, Query(description="Comma-separated dimension codes (default: all).",
+                                         examples=["licensing-time-limit"])]
+
+
+def _split(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+@router.get("/dimensions", summary="Comparison dimensions")
+def dimensions(store: Store, format: Format = "json") -> Response:
+    rows = C.dimensions(store)
+    return page(rows, format, 1000, 0)
+
+
+@router.get("/compare", summary="Positions per dimension, with pairwise verdicts, evidence and explanation")
+def compare(store: Store, jurisdictions: Jurisdictions = "cn,us,eu,jp", dimensions: Dimensions = None,
+            as_of: AsOf = None) -> dict[str, Any]:
+    return C.compare(store, _split(jurisdictions), parse_as_of(as_of), _split(dimensions) or None)
+
+
+def _only(store: Any, jurisdictions: str, dimensions: str | None, as_of: str | None, outcome: str) -> Response:
+    result = C.compare(store, _split(jurisdictions), parse_as_of(as_of), _split(dimensions) or None)
+    rows = [d for d in result["dimensions"] if d["outcome"] == outcome]
+    return page(rows, "json", 1000, 0, {"as_of": result["as_of"], "jurisdictions": result["jurisdictions"]})
+
+
+@router.get("/convergence", summary="Dimensions on which the jurisdictions converge (same or similar)")
+def convergence(store: Store, jurisdictions: Jurisdictions = "cn,us,eu,jp", dimensions: Dimensions = None,
+                as_of: AsOf = None) -> Response:
+    return _only(store, jurisdictions, dimensions, as_of, "converge")
+
+
+@router.get("/divergence", summary="Dimensions on which the jurisdictions diverge")
+def divergence(store: Store, jurisdictions: Jurisdictions = "cn,us,eu,jp", dimensions: Dimensions = None,
+               as_of: AsOf = None) -> Response:
+    return _only(store, jurisdictions, dimensions, as_of, "diverge")
+
+
+@router.get("/regime-overlap", summary="Regime participation per jurisdiction and overlap per pair")
+def regime_overlap(store: Store, jurisdictions: Jurisdictions = "cn,us,eu,jp", as_of: AsOf = None) -> dict[str, Any]:
+    js = _split(jurisdictions)
+    if not js:
+        raise BadRequest("jurisdictions: give at least one")
+    return C.regime_overlap(store, js, parse_as_of(as_of))
+
+
+@router.get("/list-coverage", summary="Share of one list edition's entries with a counterpart in another")
+def list_coverage(store: Store, list: Annotated[str, Query(examples=["eu/list/annex-i/2025-11-15"])],
+                  other: Annotated[str, Query(examples=["us/list/ccl/2026-07-23"])]) -> dict[str, Any]:
+    return C.list_coverage(store, list, other)
+
+
+@router.get("/multilateral-baseline", summary="Entries of a list edition by regime of origin")
+def baseline(store: Store, edition: Annotated[str, Query(examples=["eu/list/annex-i/2025-11-15"])]) -> dict[str, Any]:
+    return C.multilateral_baseline(store, edition)

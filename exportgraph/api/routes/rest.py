@@ -1,0 +1,100 @@
+"""REST endpoints for the core resources: jurisdictions, regimes, memberships, instruments,
+agencies, procedures and time limits, cases, recommendations, search, and any resource by id."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from exportgraph.api.deps import Store
+from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
+from exportgraph.graph import queries as Q
+
+router = APIRouter(prefix="/api", tags=["resources"])
+Jurisdiction = Annotated[str | None, Query(description="Jurisdiction id: cn, us, eu, jp, nl, de.",
+                                           examples=["cn"])]
+
+
+@router.get("/jurisdictions", summary="Jurisdictions (China, the US, the EU and member states, Japan)")
+def jurisdictions(store: Store, format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.listing(store, "Jurisdiction"), format, limit, offset)
+
+
+@router.get("/regimes", summary="Multilateral regimes with founding date and participant count")
+def regimes(store: Store, format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.regimes(store), format, limit, offset)
+
+
+@router.get("/memberships", summary="Regime memberships, optionally as of a date")
+def memberships(store: Store, as_of: AsOf = None, jurisdiction: Jurisdiction = None,
+                regime: Annotated[str | None, Query(examples=["regime/nsg"])] = None,
+                format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    rows = Q.memberships(store, Q.parse_as_of(as_of), jurisdiction, regime)
+    return page(rows, format, limit, offset, {"as_of": as_of})
+
+
+@router.get("/instruments", summary="Legal instruments, optionally of one jurisdiction and in force on a date")
+def instruments(store: Store, jurisdiction: Jurisdiction = None, as_of: AsOf = None, format: Format = "json",
+                limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.instruments(store, jurisdiction, Q.parse_as_of(as_of)), format, limit, offset)
+
+
+@router.get("/agencies", summary="Agencies with their parent bodies and roles")
+def agencies(store: Store, jurisdiction: Jurisdiction = None,
+             role: Annotated[str | None, Query(description="licensing, list-maintenance, enforcement, customs, ...",
+                                               examples=["licensing"])] = None,
+             format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.agencies(store, jurisdiction, role), format, limit, offset)
+
+
+@router.get("/time-limits", summary="Statutory licensing time limits with their legal basis")
+def time_limits(store: Store, jurisdiction: Jurisdiction = None, as_of: AsOf = None, format: Format = "json",
+                limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.time_limits(store, jurisdiction, Q.parse_as_of(as_of)), format, limit, offset)
+
+
+@router.get("/procedures", summary="Licensing, classification and commodity-jurisdiction procedures")
+def procedures(store: Store, jurisdiction: Jurisdiction = None, format: Format = "json", limit: Limit = 100,
+               offset: Offset = 0) -> Response:
+    return page(Q.listing(store, "Procedure", jurisdiction=jurisdiction), format, limit, offset)
+
+
+@router.get("/licence-types", summary="Licence types and general authorisations")
+def licence_types(store: Store, jurisdiction: Jurisdiction = None, format: Format = "json", limit: Limit = 100,
+                  offset: Offset = 0) -> Response:
+    return page(Q.listing(store, "LicenceType", jurisdiction=jurisdiction), format, limit, offset)
+
+
+@router.get("/measures", summary="Control measures (catch-all, end-user, extraterritorial, penalties, ...)")
+def measures(store: Store, jurisdiction: Jurisdiction = None, as_of: AsOf = None, format: Format = "json",
+             limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.listing(store, "ControlMeasure", Q.parse_as_of(as_of), jurisdiction), format, limit, offset)
+
+
+@router.get("/cases", summary="Cases, with the dates of their first and last events")
+def cases(store: Store, format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.cases(store), format, limit, offset)
+
+
+@router.get("/cases/{case_id:path}/timeline", summary="A case as dated events")
+def timeline(case_id: str, store: Store) -> dict[str, Any]:
+    return Q.timeline(store, case_id)
+
+
+@router.get("/recommendations", summary="Recommendations: who could learn what from whom, and why")
+def recommendations(store: Store, format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.recommendations(store), format, limit, offset)
+
+
+@router.get("/search", summary="Search labels, titles and codes (English, Chinese, Japanese)")
+def search(store: Store, q: Annotated[str, Query(min_length=1, max_length=200, examples=["gallium"])],
+           type: Annotated[str | None, Query(description="A class, e.g. ControlEntry", examples=["Agency"])] = None,
+           format: Format = "json", limit: Limit = 50, offset: Offset = 0) -> Response:
+    return page(Q.search(store, q, limit=offset + limit, cls=type), format, limit, offset)
+
+
+@router.get("/resource/{record_id:path}", summary="Every statement about a resource, with sources")
+def resource(record_id: str, store: Store) -> dict[str, Any]:
+    return Q.describe(store, record_id)

@@ -1,0 +1,279 @@
+"""Item-level questions: look up an entry, crosswalk it, find candidates for a customs code,
+diff a list between two dates, find a party.
+
+Every "not found" is an error that says what was expected, never an empty success
+that would read as "not controlled". Customs-code candidates are indicative only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from exportgraph.exc import BadRequest, NotFound
+from exportgraph.graph import terms as T
+from exportgraph.graph.queries import Json, check_id, label_of, labels, rid, value
+from exportgraph.graph.store import GraphStore
+
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}$")
+CUSTOMS_RE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{8})$")
+INDICATIVE = ("Indicative only: customs codes and control entries are not in one-to-one correspondence; "
+              "classify the item against the control list text.")
+
+
+def _lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _effective(entry: str, edition: str) -> str:
+    """SPARQL binding ?from / ?until: the entry's own validity, else its edition's."""
+    return (f"OPTIONAL {{ {entry} eg:validFrom ?ef }} OPTIONAL {{ {entry} eg:validUntil ?eu }} "
+            f"OPTIONAL {{ {edition} eg:validFrom ?sf }} OPTIONAL {{ {edition} eg:validUntil ?su }} "
+            "BIND(COALESCE(?ef, ?sf) AS ?from) BIND(COALESCE(?eu, ?su) AS ?until)")
+
+
+def lists(store: GraphStore) -> list[Json]:
+    rows = store.select("""SELECT ?l ?j ?ed ?from ?until (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?ed a eg:ListEdition ; eg:editionOf ?l . OPTIONAL { ?l eg:jurisdiction ?j }
+        OPTIONAL { ?ed eg:validFrom ?from } OPTIONAL { ?ed eg:validUntil ?until }
+        OPTIONAL { ?e skos:inScheme ?ed } } GROUP BY ?l ?j ?ed ?from ?until ORDER BY ?l ?from""")
+    parties = store.select("""SELECT ?l ?j (COUNT(DISTINCT ?x) AS ?n) WHERE { ?l a eg:PartyList .
+        OPTIONAL { ?l eg:jurisdiction ?j } OPTIONAL { ?x eg:onList ?l } } GROUP BY ?l ?j ORDER BY ?l""")
+    names = labels(store, sorted({value(r["l"]) for r in rows + parties}))
+    out: dict[str, Json] = {}
+    for r in rows:
+        lid = value(r["l"])
+        item = out.setdefault(lid, {"id": rid(lid), "label": label_of(names.get(lid), rid(lid) or lid),
+                                    "kind": "items", "jurisdiction": rid(value(r["j"])), "editions": []})
+        item["editions"].append({"id": rid(value(r["ed"])), "valid_from": value(r["from"]),
+                                 "valid_until": value(r["until"]), "entries": value(r["n"])})
+    for r in parties:
+        lid = value(r["l"])
+        out[lid] = {"id": rid(lid), "label": label_of(names.get(lid), rid(lid) or lid), "kind": "parties",
+                    "jurisdiction": rid(value(r["j"])), "listings": value(r["n"])}
+    return [out[k] for k in sorted(out)]
+
+
+def _check_code(code: str) -> str:
+    code = code.strip()
+    if not CODE_RE.match(code):
+        raise BadRequest(f"code: malformed {code!r}; expected a list code such as 3B001, 3B001.a.1 or 1C902")
+    return code
+
+
+def _check_list(store: GraphStore, list_id: str) -> str:
+    check_id(list_id)
+    if not store.ask(f"ASK {{ <{T.iri(list_id)}> a ?c . VALUES ?c {{ eg:ControlList eg:PartyList }} }}"):
+        known = ", ".join(item["id"] for item in lists(store))
+        raise NotFound(f"unknown list {list_id!r}; known lists: {known}")
+    return T.iri(list_id)
+
+
+def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Json]:
+    """Entries with this code (case-insensitive), in every list or one."""
+    code = _check_code(code)
+    scope = f"?ed eg:editionOf <{_check_list(store, list_id)}> ." if list_id else ""
+    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{
+        ?e a eg:ControlEntry ; skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {scope}
+        FILTER(LCASE(?code) = {_lit(code.lower())}) OPTIONAL {{ ?e skos:broader ?parent }}
+        {_effective('?e', '?ed')} }} ORDER BY ?l ?from ?e""")
+    if not rows:
+        where = f"list {list_id}" if list_id else "any list"
+        raise NotFound(f"no entry with code {code!r} in {where}")
+    return _entries(store, rows)
+
+
+def _entries(store: GraphStore, rows: list[dict[str, object]]) -> list[Json]:
+    iris = sorted({value(r["e"]) for r in rows} | {value(r["l"]) for r in rows})
+    names = labels(store, iris)
+    detail = _entry_details(store, sorted({value(r["e"]) for r in rows}))
+    return [{"id": rid(value(r["e"])), "code": value(r["code"]), "list": rid(value(r["l"])),
+             "list_label": label_of(names.get(value(r["l"])), ""), "edition": rid(value(r["ed"])),
+             "label": label_of(names.get(value(r["e"])), value(r["code"])), "labels": names.get(value(r["e"]), {}),
+             "valid_from": value(r["from"]), "valid_until": value(r["until"]),
+             "parent": rid(value(r.get("parent"))), **detail.get(value(r["e"]), {})} for r in rows]
+
+
+def _entry_details(store: GraphStore, iris: list[str]) -> dict[str, Json]:
+    out: dict[str, Json] = defaultdict(lambda: {"reasons": [], "regime_origin": None, "official_text": None})
+    for chunk in range(0, len(iris), 300):
+        values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 300])
+        for r in store.select(f"""SELECT ?e ?reason ?regime ?url WHERE {{ VALUES ?e {{ {values} }}
+                OPTIONAL {{ ?e eg:reasonForControl ?rc . ?rc skos:notation ?reason }}
+                OPTIONAL {{ ?e eg:regimeOrigin ?regime }} OPTIONAL {{ ?e eg:officialText ?url }} }}"""):
+            item = out[value(r["e"])]
+            if r["reason"] is not None and value(r["reason"]) not in item["reasons"]:
+                item["reasons"].append(value(r["reason"]))
+            item["regime_origin"] = item["regime_origin"] or rid(value(r["regime"]))
+            item["official_text"] = item["official_text"] or value(r["url"])
+    return dict(out)
+
+
+def _entry_iri(store: GraphStore, entry: str) -> str:
+    """An entry id, or a code that names exactly one entry."""
+    if "/" in entry:
+        check_id(entry)
+        if not store.ask(f"ASK {{ <{T.iri(entry)}> a eg:ControlEntry }}"):
+            raise NotFound(f"no control entry with id {entry!r}")
+        return T.iri(entry)
+    found = lookup(store, entry)
+    if len(found) > 1:
+        choices = ", ".join(f["id"] for f in found)
+        raise BadRequest(f"code {entry!r} is in several lists; give the entry id, one of: {choices}")
+    return T.iri(found[0]["id"])
+
+
+def crosswalk(store: GraphStore, entry: str) -> Json:
+    """Counterparts of an entry in every other list: typed correspondences (with how each was
+    established), same-code candidates, and the customs codes linked to it."""
+    iri = _entry_iri(store, entry)
+    corr = store.select(f"""SELECT ?c ?other ?dir ?type ?method ?conf WHERE {{
+        {{ ?c eg:correspondenceOf <{iri}> ; eg:correspondsTo ?other . BIND("out" AS ?dir) }}
+        UNION {{ ?c eg:correspondsTo <{iri}> ; eg:correspondenceOf ?other . BIND("in" AS ?dir) }}
+        ?c eg:matchType ?t . ?t skos:notation ?type . ?c eg:matchMethod ?m . ?m skos:notation ?method .
+        OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?other""")
+    group = store.select(f"""SELECT DISTINCT ?other WHERE {{ <{iri}> eg:crosswalkGroup ?g . ?other eg:crosswalkGroup ?g .
+        FILTER(?other != <{iri}>) }} ORDER BY ?other""")
+    same = store.select(f"""SELECT DISTINCT ?other WHERE {{ <{iri}> skos:notation ?code ; skos:inScheme ?ed .
+        ?ed eg:editionOf ?l . ?other skos:notation ?code ; skos:inScheme ?ed2 . ?ed2 eg:editionOf ?l2 .
+        FILTER(?l2 != ?l) }} ORDER BY ?other""")
+    customs = store.select(f"""SELECT ?link ?code ?notation ?conf ?scheme WHERE {{ ?link eg:controlEntry <{iri}> ;
+        eg:customsCode ?code ; eg:confidence ?cf . ?cf skos:notation ?conf . ?code skos:notation ?notation ;
+        skos:inScheme ?scheme }} ORDER BY ?notation""")
+    direct = {value(r["other"]) for r in corr}
+    via_group = [value(r["other"]) for r in group if value(r["other"]) not in direct]
+    candidates = [value(r["other"]) for r in same if value(r["other"]) not in direct]
+    names = labels(store, sorted(direct | set(via_group) | set(candidates) | {iri}))
+    info = {e["id"]: e for e in _describe_entries(store, sorted(direct | set(via_group) | set(candidates)))}
+    return {
+        "entry": rid(iri), "label": label_of(names.get(iri), rid(iri) or iri),
+        "correspondences": [dict(info.get(rid(value(r["other"])) or "", {}), match=value(r["type"]),
+                                 method=value(r["method"]), confidence=value(r["conf"]),
+                                 direction=value(r["dir"]), correspondence=rid(value(r["c"]))) for r in corr],
+        "via_other_correspondences": [info[rid(o) or ""] for o in via_group if rid(o) in info],
+        "same_code_candidates": [dict(info[rid(o) or ""], note="same code only: a candidate, scope not checked")
+                                 for o in candidates if rid(o) in info],
+        "customs_codes": [{"code": value(r["notation"]), "id": rid(value(r["code"])),
+                           "nomenclature": rid(value(r["scheme"])), "confidence": value(r["conf"]),
+                           "link": rid(value(r["link"]))} for r in customs],
+        "note": INDICATIVE if customs else None,
+    }
+
+
+def _describe_entries(store: GraphStore, iris: list[str]) -> list[Json]:
+    if not iris:
+        return []
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until WHERE {{ VALUES ?e {{ {values} }}
+        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }} ORDER BY ?l ?e""")
+    return _entries(store, rows)
+
+
+def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = None) -> Json:
+    """Control entries linked to an HS or CN code, its ancestors or descendants, in every jurisdiction."""
+    digits = code.replace(".", "").replace(" ", "")
+    if not CUSTOMS_RE.match(digits):
+        raise BadRequest(f"code: malformed customs code {code!r}; expected 2, 4, 6 (HS) or 8 (CN) digits")
+    nodes = store.select(f"""SELECT ?c ?scheme WHERE {{ ?c a eg:CustomsCode ; skos:notation {_lit(digits)} ;
+        skos:inScheme ?scheme }} ORDER BY ?scheme""")
+    if not nodes:
+        raise NotFound(f"no HS or CN code {digits} in HS 2017, HS 2022 or CN 2023-2026")
+    related = " ".join(f"<{value(n['c'])}>" for n in nodes)
+    # The code itself, its ancestors (broader, hsParent), and its descendants.
+    rows = store.select(f"""SELECT DISTINCT ?e ?code ?ed ?l ?from ?until ?via ?conf WHERE {{
+        VALUES ?start {{ {related} }}
+        {{ ?start (skos:broader|eg:hsParent)* ?via }} UNION {{ ?via (skos:broader|eg:hsParent)+ ?start }}
+        ?link eg:customsCode ?via ; eg:controlEntry ?e ; eg:confidence ?cf . ?cf skos:notation ?conf .
+        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }}
+        ORDER BY ?l ?code""")
+    if as_of:
+        day = as_of.isoformat()
+        rows = [r for r in rows if (value(r["from"]) or "") <= day and (r["until"] is None or value(r["until"]) >= day)]
+    entries = _entries(store, rows)
+    for entry, r in zip(entries, rows):
+        entry["linked_via"] = value(r["via"]).rsplit("/", 1)[-1]
+        entry["confidence"] = value(r["conf"])
+    by_jurisdiction: dict[str, list[Json]] = defaultdict(list)
+    juris = _list_jurisdictions(store)
+    for entry in entries:
+        by_jurisdiction[juris.get(entry["list"] or "", "other")].append(entry)
+    return {"code": digits, "nomenclatures": [rid(value(n["scheme"])) for n in nodes],
+            "as_of": as_of.isoformat() if as_of else None, "indicative": True, "note": INDICATIVE,
+            "candidates": dict(sorted(by_jurisdiction.items())), "count": len(entries)}
+
+
+def _list_jurisdictions(store: GraphStore) -> dict[str, str]:
+    rows = store.select("SELECT ?l ?j WHERE { ?l eg:jurisdiction ?j }")
+    return {rid(value(r["l"])) or "": rid(value(r["j"])) or "" for r in rows}
+
+
+def in_force(store: GraphStore, scope: str, day: dt.date) -> dict[str, Json]:
+    """Entries in force on a day, in a list (id) or in every list of a jurisdiction (cn, us, ...)."""
+    check_id(scope)
+    if "/" in scope:
+        lists_filter = f"VALUES ?l {{ <{_check_list(store, scope)}> }}"
+    else:
+        if not store.ask(f"ASK {{ <{T.iri(scope)}> a eg:Jurisdiction }}"):
+            raise NotFound(f"unknown list or jurisdiction {scope!r}")
+        lists_filter = f"?l eg:jurisdiction <{T.iri(scope)}> ."
+    first = store.select(f"""SELECT (MIN(?f) AS ?first) WHERE {{ {lists_filter} ?ed eg:editionOf ?l ;
+        eg:validFrom ?f }}""")
+    start = value(first[0]["first"]) if first else None
+    if start is None:
+        raise NotFound(f"{scope!r} has no dated edition")
+    if day.isoformat() < start:
+        raise BadRequest(f"{day} is before the first edition of {scope} ({start}): the graph does not know what "
+                         "was controlled then")
+    d = f'"{day.isoformat()}"^^xsd:date'
+    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until WHERE {{ {lists_filter} ?ed eg:editionOf ?l .
+        ?e skos:inScheme ?ed ; skos:notation ?code . {_effective('?e', '?ed')}
+        FILTER(BOUND(?from) && ?from <= {d} && (!BOUND(?until) || ?until >= {d})) }} ORDER BY ?l ?code""")
+    names = labels(store, sorted({value(r["e"]) for r in rows}))
+    return {f"{rid(value(r['l']))}#{value(r['code'])}": {
+        "id": rid(value(r["e"])), "code": value(r["code"]), "list": rid(value(r["l"])),
+        "label": label_of(names.get(value(r["e"])), value(r["code"])), "valid_from": value(r["from"]),
+        "valid_until": value(r["until"])} for r in rows}
+
+
+def diff(store: GraphStore, scope: str, before: dt.date, after: dt.date) -> Json:
+    """What changed in a list (or a jurisdiction's lists) between two dates: added, removed, changed."""
+    old, new = in_force(store, scope, before), in_force(store, scope, after)
+    added = [new[k] for k in sorted(set(new) - set(old))]
+    removed = [old[k] for k in sorted(set(old) - set(new))]
+    changed = [{"before": old[k], "after": new[k]} for k in sorted(set(old) & set(new))
+               if old[k]["label"] != new[k]["label"] or old[k]["id"] != new[k]["id"]]
+    return {"scope": scope, "before": before.isoformat(), "after": after.isoformat(),
+            "in_force_before": len(old), "in_force_after": len(new),
+            "added": added, "removed": removed, "changed": changed}
+
+
+def parties(store: GraphStore, name: str, list_id: str | None = None, limit: int = 50) -> list[Json]:
+    """Parties whose name (any script) contains the text, with their listings."""
+    text = name.strip()
+    if len(text) < 2 or len(text) > 200:
+        raise BadRequest("name: give 2 to 200 characters")
+    scope = f"FILTER(?l = <{_check_list(store, list_id)}>)" if list_id else ""
+    rows = store.select(f"""SELECT ?p ?name ?country ?l ?date ?basis ?orig WHERE {{
+        ?p a eg:Party . {{ ?p rdfs:label ?n }} UNION {{ ?p eg:originalName ?n }} UNION {{ ?p skos:altLabel ?n }}
+        FILTER(CONTAINS(LCASE(STR(?n)), {_lit(text.lower())}))
+        ?x eg:listedParty ?p ; eg:onList ?l . {scope}
+        OPTIONAL {{ ?p rdfs:label ?name FILTER(lang(?name) = "en") }} OPTIONAL {{ ?p eg:country ?country }}
+        OPTIONAL {{ ?p eg:originalName ?orig }}
+        OPTIONAL {{ ?x eg:listingDate ?date }} OPTIONAL {{ ?x eg:legalBasisText ?basis }} }}
+        ORDER BY ?name ?p ?l LIMIT {int(limit) * 4}""")
+    out: dict[str, Json] = {}
+    for r in rows:
+        pid = rid(value(r["p"])) or ""
+        item = out.setdefault(pid, {"id": pid, "name": value(r["name"]), "original_name": value(r["orig"]),
+                                    "country": value(r["country"]), "listings": []})
+        listing = {"list": rid(value(r["l"])), "date": value(r["date"]), "basis": value(r["basis"])}
+        if listing not in item["listings"]:
+            item["listings"].append(listing)
+    return list(out.values())[:limit]
+
+
+def entries_search(store: GraphStore, text: str, limit: int = 50) -> list[Json]:
+    from exportgraph.graph.queries import search
+
+    return search(store, text, limit=limit, cls="ControlEntry")

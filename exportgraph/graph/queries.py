@@ -1,0 +1,300 @@
+"""Queries the library, CLI and API share: each returns plain, JSON-ready data.
+
+All queries are written against the union default graph and take an optional
+`as_of` date: a resource is in force on that date when its eg:validFrom is on or
+before it and its eg:validUntil (if any) on or after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from exportgraph.exc import BadRequest, NotFound
+from exportgraph.graph import terms as T
+from exportgraph.graph.store import GraphStore, Row
+
+Json = dict[str, Any]
+LANGS = ("en", "zh", "ja")
+
+
+def parse_as_of(value: str | dt.date | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"as_of: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def valid_at(var: str, as_of: dt.date | None) -> str:
+    """A SPARQL fragment keeping ?var only if it is in force on as_of (all if None)."""
+    if as_of is None:
+        return ""
+    d = f'"{as_of.isoformat()}"^^xsd:date'
+    return (f"OPTIONAL {{ {var} eg:validFrom ?_vf{var[1:]} }} OPTIONAL {{ {var} eg:validUntil ?_vu{var[1:]} }} "
+            f"FILTER((!BOUND(?_vf{var[1:]}) || ?_vf{var[1:]} <= {d}) && (!BOUND(?_vu{var[1:]}) || ?_vu{var[1:]} >= {d}))")
+
+
+def value(term: Any) -> Any:
+    """A pyoxigraph term as plain Python (IRIs as strings, typed literals as their lexical form)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt_ = term.datatype.value
+        if dt_ == T.XSD + "integer":
+            return int(term.value)
+        if dt_ == T.XSD + "decimal":
+            number = float(term.value)
+            return int(number) if number.is_integer() else number
+        return term.value
+    return getattr(term, "value", str(term))
+
+
+def rid(iri: str | None) -> str | None:
+    """The short id of a minted IRI (or the IRI)."""
+    if iri is None:
+        return None
+    return T.local_id(iri) or iri
+
+
+def check_id(record_id: str) -> str:
+    if not T.ID_RE.match(record_id):
+        raise BadRequest(f"malformed id {record_id!r}: expected segments like cn/agency/mofcom")
+    return record_id
+
+
+def labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
+    """prefLabel / rdfs:label / eli:title per IRI and language."""
+    if not iris:
+        return {}
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for chunk in range(0, len(iris), 400):
+        values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 400])
+        rows = store.select(f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }}
+            {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }}
+            UNION {{ ?s dcterms:title ?l }} }}""")
+        for row in rows:
+            lit = row["l"]
+            lang = getattr(lit, "language", None) or "en"
+            out[value(row["s"])].setdefault(lang, lit.value)
+    return dict(out)
+
+
+def label_of(names: dict[str, str] | None, fallback: str) -> str:
+    if not names:
+        return fallback
+    return names.get("en") or next(iter(names.values()))
+
+
+def _by_class(store: GraphStore, cls: str, as_of: dt.date | None, extra: str = "",
+              extra_vars: str = "") -> list[Row]:
+    return store.select(f"""SELECT DISTINCT ?s {extra_vars} WHERE {{ ?s a eg:{cls} . {extra} {valid_at('?s', as_of)} }}
+                           ORDER BY ?s""")
+
+
+def listing(store: GraphStore, cls: str, as_of: dt.date | None = None, jurisdiction: str | None = None) -> list[Json]:
+    """Resources of a class with their labels, optionally in force on as_of and of one jurisdiction."""
+    extra = ""
+    if jurisdiction:
+        check_id(jurisdiction)
+        extra = f"?s eg:jurisdiction <{T.iri(jurisdiction)}> ."
+    rows = _by_class(store, cls, as_of, extra)
+    iris = [value(r["s"]) for r in rows]
+    names = labels(store, iris)
+    return [{"id": rid(i), "iri": i, "label": label_of(names.get(i), rid(i) or i), "labels": names.get(i, {})}
+            for i in iris]
+
+
+def describe(store: GraphStore, record_id: str) -> Json:
+    """Every statement about a resource, with the source graph of each, and what points at it."""
+    check_id(record_id)
+    subject = T.iri(record_id)
+    rows = store.select(f"""SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{subject}> ?p ?o }} }} ORDER BY ?p ?o""")
+    if not rows:
+        raise NotFound(f"no resource with id {record_id!r}")
+    facts: list[Json] = []
+    objects: list[str] = []
+    for row in rows:
+        obj = row["o"]
+        is_iri = isinstance(obj, ox.NamedNode)
+        if is_iri:
+            objects.append(obj.value)
+        facts.append({"property": value(row["p"]), "value": value(obj), "iri": is_iri,
+                      "language": getattr(obj, "language", None) if isinstance(obj, ox.Literal) else None,
+                      "datatype": obj.datatype.value if isinstance(obj, ox.Literal) else None,
+                      "source": value(row["g"])})
+    incoming = store.select(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{subject}> .
+        FILTER(?p != prov:wasDerivedFrom && ?p != eg:citedSource) }} ORDER BY ?p ?s LIMIT 500""")
+    sources = store.select(f"""SELECT DISTINCT ?src ?url ?title ?loc WHERE {{ <{subject}> prov:wasDerivedFrom ?src .
+        OPTIONAL {{ ?src dcat:landingPage ?url }} OPTIONAL {{ ?src dcterms:title ?title FILTER(lang(?title) = "en") }}
+        OPTIONAL {{ <{subject}> eg:citation ?c . ?c eg:citedSource ?src ; eg:locator ?loc }} }} ORDER BY ?src""")
+    types = [f["value"] for f in facts if f["property"] == T.RDF + "type"]
+    names = labels(store, [subject] + sorted(set(objects)) + [value(r["s"]) for r in incoming])
+    return {
+        "id": record_id, "iri": subject, "types": types,
+        "label": label_of(names.get(subject), record_id), "labels": names.get(subject, {}),
+        "facts": [dict(f, value_label=label_of(names.get(f["value"]), rid(f["value"]) or "") if f["iri"] else None)
+                  for f in facts],
+        "incoming": [{"subject": value(r["s"]), "id": rid(value(r["s"])), "property": value(r["p"]),
+                      "label": label_of(names.get(value(r["s"])), rid(value(r["s"])) or "")} for r in incoming],
+        "sources": [{"id": rid(value(r["src"])), "url": value(r["url"]), "title": value(r["title"]),
+                     "locator": value(r["loc"])} for r in sources],
+    }
+
+
+def memberships(store: GraphStore, as_of: dt.date | None = None, jurisdiction: str | None = None,
+                regime: str | None = None) -> list[Json]:
+    filters = ""
+    if jurisdiction:
+        filters += f"FILTER(?j = <{T.iri(check_id(jurisdiction))}>) "
+    if regime:
+        filters += f"FILTER(?r = <{T.iri(check_id(regime))}>) "
+    rows = store.select(f"""SELECT ?m ?j ?r ?status ?from ?until WHERE {{
+        ?m a eg:RegimeMembership ; org:member ?j ; org:organization ?r ; eg:membershipStatus ?st .
+        ?st skos:notation ?status . OPTIONAL {{ ?m eg:validFrom ?from }} OPTIONAL {{ ?m eg:validUntil ?until }}
+        {filters} {valid_at('?m', as_of)} }} ORDER BY ?j ?r""")
+    names = labels(store, sorted({value(r["j"]) for r in rows} | {value(r["r"]) for r in rows}))
+    return [{"id": rid(value(r["m"])), "jurisdiction": rid(value(r["j"])), "regime": rid(value(r["r"])),
+             "jurisdiction_label": label_of(names.get(value(r["j"])), ""),
+             "regime_label": label_of(names.get(value(r["r"])), ""),
+             "status": value(r["status"]), "valid_from": value(r["from"]), "valid_until": value(r["until"])}
+            for r in rows]
+
+
+def regimes(store: GraphStore) -> list[Json]:
+    rows = store.select("""SELECT ?r ?founded ?count ?asof WHERE { ?r a eg:Regime .
+        OPTIONAL { ?r eg:foundedOn ?founded } OPTIONAL { ?r eg:participantCount ?count }
+        OPTIONAL { ?r eg:participantCountAsOf ?asof } } ORDER BY ?r""")
+    names = labels(store, [value(r["r"]) for r in rows])
+    return [{"id": rid(value(r["r"])), "label": label_of(names.get(value(r["r"])), ""),
+             "labels": names.get(value(r["r"]), {}), "founded": value(r["founded"]),
+             "participants": value(r["count"]), "participants_as_of": value(r["asof"])} for r in rows]
+
+
+def agencies(store: GraphStore, jurisdiction: str | None = None, role: str | None = None) -> list[Json]:
+    filters = ""
+    if jurisdiction:
+        filters += f"?a eg:jurisdiction <{T.iri(check_id(jurisdiction))}> . "
+    if role:
+        if not re.fullmatch(r"[a-z-]+", role):
+            raise BadRequest(f"role: malformed {role!r}")
+        filters += f'?a eg:role ?rr . ?rr skos:notation "{role}" . '
+    rows = store.select(f"""SELECT ?a (GROUP_CONCAT(DISTINCT ?rn; separator=",") AS ?roles) ?parent ?j WHERE {{
+        ?a a eg:Agency . {filters} OPTIONAL {{ ?a eg:role ?r . ?r skos:notation ?rn }}
+        OPTIONAL {{ ?a org:subOrganizationOf ?parent }} OPTIONAL {{ ?a eg:jurisdiction ?j }} }}
+        GROUP BY ?a ?parent ?j ORDER BY ?a""")
+    names = labels(store, [value(r["a"]) for r in rows])
+    return [{"id": rid(value(r["a"])), "label": label_of(names.get(value(r["a"])), ""),
+             "labels": names.get(value(r["a"]), {}), "roles": sorted(filter(None, value(r["roles"]).split(","))),
+             "parent": rid(value(r["parent"])), "jurisdiction": rid(value(r["j"]))} for r in rows]
+
+
+def instruments(store: GraphStore, jurisdiction: str | None = None, as_of: dt.date | None = None) -> list[Json]:
+    filters = f"?i eg:jurisdiction <{T.iri(check_id(jurisdiction))}> ." if jurisdiction else ""
+    rows = store.select(f"""SELECT ?i ?kind ?ident ?adopted ?force ?repealed ?j WHERE {{ ?i a eg:LegalInstrument .
+        {filters} OPTIONAL {{ ?i eg:instrumentType ?t . ?t skos:notation ?kind }}
+        OPTIONAL {{ ?i eli:id_local ?ident }} OPTIONAL {{ ?i eli:date_document ?adopted }}
+        OPTIONAL {{ ?i eli:first_date_entry_in_force ?force }} OPTIONAL {{ ?i eli:date_no_longer_in_force ?repealed }}
+        OPTIONAL {{ ?i eg:jurisdiction ?j }} {valid_at('?i', as_of)} }} ORDER BY ?j ?i""")
+    names = labels(store, [value(r["i"]) for r in rows])
+    return [{"id": rid(value(r["i"])), "title": label_of(names.get(value(r["i"])), ""),
+             "titles": names.get(value(r["i"]), {}), "type": value(r["kind"]), "identifier": value(r["ident"]),
+             "adopted": value(r["adopted"]), "in_force": value(r["force"]), "repealed": value(r["repealed"]),
+             "jurisdiction": rid(value(r["j"]))} for r in rows]
+
+
+def time_limits(store: GraphStore, jurisdiction: str | None = None, as_of: dt.date | None = None) -> list[Json]:
+    """Statutory time limits of licensing procedures, with their legal basis."""
+    filters = f"FILTER(?j = <{T.iri(check_id(jurisdiction))}>)" if jurisdiction else ""
+    rows = store.select(f"""SELECT ?proc ?j ?limit ?n ?unit ?basis WHERE {{
+        ?proc a eg:Procedure ; eg:jurisdiction ?j .
+        {{ ?proc eg:timeLimit ?limit }} UNION {{ ?proc eg:hasStep ?step . ?step eg:timeLimit ?limit }}
+        ?limit eg:numericValue ?n ; eg:unit ?u . ?u skos:notation ?unit .
+        OPTIONAL {{ ?limit eg:legalBasis ?basis }} {filters} {valid_at('?proc', as_of)} }} ORDER BY ?j ?proc ?limit""")
+    iris = sorted({value(r["proc"]) for r in rows} | {value(r["basis"]) for r in rows if r["basis"]})
+    names = labels(store, iris)
+    return [{"procedure": rid(value(r["proc"])), "procedure_label": label_of(names.get(value(r["proc"])), ""),
+             "jurisdiction": rid(value(r["j"])), "time_limit": rid(value(r["limit"])), "value": value(r["n"]),
+             "unit": value(r["unit"]), "legal_basis": rid(value(r["basis"])),
+             "legal_basis_label": label_of(names.get(value(r["basis"])), "") if r["basis"] else None}
+            for r in rows]
+
+
+def licensing_agencies(store: GraphStore) -> list[Json]:
+    """Agencies with the licensing role, per jurisdiction."""
+    return [a for a in agencies(store, role="licensing")]
+
+
+def cases(store: GraphStore) -> list[Json]:
+    rows = store.select("""SELECT ?c (MIN(?d) AS ?first) (MAX(?d) AS ?last) (COUNT(?e) AS ?events) WHERE {
+        ?c a ?cls . VALUES ?cls { eg:Case eg:WtoDispute } ?c eg:hasEvent ?e . ?e eg:eventDate ?d } GROUP BY ?c ORDER BY ?first ?c""")
+    names = labels(store, [value(r["c"]) for r in rows])
+    return [{"id": rid(value(r["c"])), "label": label_of(names.get(value(r["c"])), ""),
+             "labels": names.get(value(r["c"]), {}), "first_event": value(r["first"]), "last_event": value(r["last"]),
+             "events": value(r["events"])} for r in rows]
+
+
+def timeline(store: GraphStore, case_id: str) -> Json:
+    check_id(case_id)
+    case = T.iri(case_id)
+    rows = store.select(f"""SELECT ?e ?d ?type ?desc (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?involved) WHERE {{
+        <{case}> eg:hasEvent ?e . ?e eg:eventDate ?d ; eg:eventType ?t . ?t skos:notation ?type .
+        OPTIONAL {{ ?e eg:description ?desc FILTER(lang(?desc) = "en") }}
+        OPTIONAL {{ ?e ?rel ?x . VALUES ?rel {{ eg:instrument eg:item eg:party eg:agency }} }}
+        }} GROUP BY ?e ?d ?type ?desc ORDER BY ?d ?e""")
+    if not rows and not store.ask(f"ASK {{ <{case}> a ?c }}"):
+        raise NotFound(f"no case with id {case_id!r}")
+    involved = sorted({i for r in rows for i in (value(r["involved"]) or "").split()})
+    names = labels(store, [case] + involved)
+    events = []
+    for r in rows:
+        items = sorted(filter(None, (value(r["involved"]) or "").split()))
+        events.append({"id": rid(value(r["e"])), "date": value(r["d"]), "type": value(r["type"]),
+                       "description": value(r["desc"]),
+                       "involved": [{"id": rid(i), "label": label_of(names.get(i), rid(i) or i)} for i in items]})
+    return {"id": case_id, "label": label_of(names.get(case), case_id), "events": events}
+
+
+def recommendations(store: GraphStore) -> list[Json]:
+    rows = store.select("""SELECT ?r ?dim ?model ?practice ?why (GROUP_CONCAT(DISTINCT STR(?l); separator=" ") AS ?learners)
+        WHERE { ?r a eg:Recommendation ; eg:learner ?l ; eg:dimension ?dim ; eg:modelJurisdiction ?model ;
+        eg:modelPractice ?practice . OPTIONAL { ?r eg:rationale ?why FILTER(lang(?why) = "en") } }
+        GROUP BY ?r ?dim ?model ?practice ?why ORDER BY ?r""")
+    iris = sorted({value(r[k]) for r in rows for k in ("r", "dim", "model", "practice")})
+    names = labels(store, iris)
+    return [{"id": rid(value(r["r"])), "label": label_of(names.get(value(r["r"])), ""),
+             "learners": [rid(x) for x in value(r["learners"]).split()], "dimension": rid(value(r["dim"])),
+             "model_jurisdiction": rid(value(r["model"])), "model_practice": rid(value(r["practice"])),
+             "model_practice_label": label_of(names.get(value(r["practice"])), ""), "rationale": value(r["why"])}
+            for r in rows]
+
+
+def search(store: GraphStore, text: str, limit: int = 50, cls: str | None = None) -> list[Json]:
+    """Case-insensitive search in labels and titles (English, Chinese, Japanese)."""
+    text = text.strip()
+    if not text:
+        raise BadRequest("q: give some text to search for")
+    if len(text) > 200:
+        raise BadRequest("q: at most 200 characters")
+    needle = ox.Literal(text.lower())
+    cls_filter = f"?s a eg:{cls} ." if cls else ""
+    if cls and not re.fullmatch(r"[A-Z][A-Za-z]+", cls):
+        raise BadRequest(f"class: malformed {cls!r}")
+    rows = store.select(f"""SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) WHERE {{
+        {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }} UNION {{ ?s skos:altLabel ?l }}
+        UNION {{ ?s skos:notation ?l }} UNION {{ ?s eg:originalName ?l }}
+        FILTER(CONTAINS(LCASE(STR(?l)), {needle})) ?s a ?c . {cls_filter}
+        FILTER(STRSTARTS(STR(?s), "{T.ID}")) }} GROUP BY ?s ORDER BY STRLEN(STR(?label)) ?s LIMIT {int(limit)}""")
+    return [{"id": rid(value(r["s"])), "label": value(r["label"]), "type": rid(value(r["type"])).split("#")[-1]
+             if r["type"] else None} for r in rows]
