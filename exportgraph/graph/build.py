@@ -77,7 +77,7 @@ def _ontology_quads() -> list[ox.Quad]:
 
 
 def compile_dataset(data_dir: Path, progress: Progress | None = None,
-                    all_errors: bool = False) -> tuple[list[str], DataSet]:
+                    all_errors: bool = False, cache: Path | None = None) -> tuple[list[str], DataSet]:
     """Read, compile and validate; return the sorted N-Quads lines.
 
     Stops at the first bad record, or with all_errors, reports every bad file and record.
@@ -87,7 +87,7 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
     model = load_model()
     say(f"reading {data_dir}")
     errors: list[DataError] | None = [] if all_errors else None
-    data = read_data(model, data_dir, errors)
+    data = read_data(model, data_dir, errors, cache)
     _derived_source(data)
     say(f"compiling {len(data.records)} records from {len(data.files)} files")
     quads = Compiler(model, data, errors).compile() + _ontology_quads()
@@ -113,6 +113,12 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
     assert text is not None
     lines = sorted(set(text.decode("utf-8").splitlines(keepends=True)))
     return lines, data
+
+
+def default_cache() -> Path:
+    """Parsed data files, by content hash: shared by every build of this user."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exportgraph" / "parsed"
 
 
 def _sha(data: bytes) -> str:
@@ -141,7 +147,7 @@ def _graph_counts(lines: list[str]) -> dict[str, int]:
 
 
 def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Build:
-    lines, data = compile_dataset(data_dir, progress)
+    lines, data = compile_dataset(data_dir, progress, cache=default_cache())
     payload = "".join(lines).encode("utf-8")
     digest = _sha(payload)
     name = f"dataset-{digest[:12]}.nq"

@@ -166,7 +166,7 @@ def _nodes(root: Any) -> Iterator[Any]:
             stack.extend(dict.values(node))
         elif isinstance(node, ParseResults):
             stack.extend(list(node))
-            stack.extend(list(node.values()))
+            stack.extend(list(node.as_dict().values()))
         elif isinstance(node, (list, tuple, set, frozenset)):
             stack.extend(node)
 

@@ -7,6 +7,9 @@ is compile.py's job.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,16 +212,38 @@ class RecordReader:
         return out
 
 
-def read_file(model: Model, path: Path, root: Path, into: DataSet) -> None:
-    rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+CACHE_VERSION = b"records-v1"
+
+
+def parse_yaml(path: Path, rel: str, cache: Path | None = None) -> Any:
+    """The file's YAML, through a cache of parsed files keyed by their SHA-256 (parsing is most of a build)."""
+    raw = path.read_bytes()
+    key = hashlib.sha256(CACHE_VERSION + raw).hexdigest()
+    cached = cache / f"{key}.pickle" if cache else None
+    if cached is not None and cached.exists():
+        try:
+            return pickle.loads(cached.read_bytes())  # noqa: S301 - our own cache, keyed by content hash
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            cached.unlink(missing_ok=True)
     try:
-        doc = yaml.load(path.read_text("utf-8"), Loader=Loader)
+        doc = yaml.load(raw.decode("utf-8"), Loader=Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "?"
         raise DataError(f"malformed YAML at {where}: {getattr(exc, 'problem', exc)}", rel) from None
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", rel) from None
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cached)
+    return doc
+
+
+def read_file(model: Model, path: Path, root: Path, into: DataSet, cache: Path | None = None) -> None:
+    rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+    doc = parse_yaml(path, rel, cache)
     if doc is None:
         return
     if not isinstance(doc, dict):
@@ -244,14 +269,15 @@ def read_file(model: Model, path: Path, root: Path, into: DataSet) -> None:
     into.files.append(path)
 
 
-def read_data(model: Model, root: Path, errors: list[DataError] | None = None) -> DataSet:
+def read_data(model: Model, root: Path, errors: list[DataError] | None = None,
+              cache: Path | None = None) -> DataSet:
     """Read every file; with `errors`, collect each file's first error and go on."""
     if not root.is_dir():
         raise DataError("data directory not found", str(root))
     data = DataSet()
     for path in sorted(root.rglob("*.yaml")):
         try:
-            read_file(model, path, root, data)
+            read_file(model, path, root, data, cache)
         except DataError as exc:
             if errors is None:
                 raise

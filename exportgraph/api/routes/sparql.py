@@ -327,7 +327,8 @@ def void_triples(base: str, state: GraphState) -> list[ox.Triple]:
     ds = _n(f"{base}/.well-known/void#dataset")
     m = state.manifest
     out = [ox.Triple(ds, a, _n(VOID + "Dataset")), ox.Triple(ds, a, _n(dcat + "Dataset")),
-           ox.Triple(ds, _n(dct + "title"), ox.Literal("exportgraph: export controls on sensitive goods", language="en")),
+           ox.Triple(ds, _n(dct + "title"),
+                     ox.Literal("exportgraph: export controls on sensitive goods", language="en")),
            ox.Triple(ds, _n(dct + "description"), ox.Literal(
                "A comparative knowledge graph of export controls (China, the United States, the European Union, "
                "Japan, multilateral regimes); a named graph per source document.", language="en")),
