@@ -13,8 +13,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from exportgraph.exc import BadRequest, ExportGraphError
 from exportgraph.settings import Settings, describe

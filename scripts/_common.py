@@ -161,6 +161,57 @@ def short_heading(s: str, limit: int = 120) -> str:
     return trim(s, limit)
 
 
+# Where the name of a controlled good ends in a sub-item's legal text: the first of these marks
+# (case-insensitive; a word mark only after the first character). See scripts/README.md, "Labels".
+NAME_STOPS = (":", ";", ",", " having ", " with ", " which ", " that ", " specially ", " designed ",
+              " as follows", " other than ", " except ", " (")
+NAME_STOPS_JA = ("、", "であって", "のうち")
+QUALIFIER = re.compile(r"(specially\s+)?(designed|modified|prepared)(\s+(or|and/or|and)\s+(designed|modified|prepared))*\s+",
+                       re.IGNORECASE)
+
+
+def cap_words(s: str, limit: int) -> str:
+    """At most `limit` characters, cut on a word boundary, with no ellipsis."""
+    if len(s) <= limit:
+        return s
+    cut = s[:limit]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-(")
+
+
+def good_name(s: str, limit: int = 80) -> str:
+    """The name of the controlled good in a sub-item's text: the text up to the first NAME_STOPS
+    mark, capped at `limit` characters on a word boundary. Never more of the legal text."""
+    s = clean(s)
+    # "Specially designed components for X" names components: drop the leading qualifier, which
+    # would otherwise leave the one word "Specially".
+    lead = QUALIFIER.match(s)
+    if lead and len(s) > lead.end():
+        s = s[lead.end()].upper() + s[lead.end() + 1:]
+    low = s.lower()
+    cuts = [i for i in (low.find(stop, 1) for stop in NAME_STOPS if stop not in ",;:") if i > 0]
+    # A punctuation mark ends the name only when a space or the end follows: chemical names such as
+    # "N,N-dimethyl..." or "1,1,1-trichloro..." keep their commas.
+    mark = re.compile(r"[,;:](\s|$)").search(s, 1)
+    if mark:
+        cuts.append(mark.start())
+    if cuts:
+        s = s[: min(cuts)]
+    s = re.sub(r"(\s+(and|or|and/or))+$", "", s).rstrip(" ,.;:-")
+    return cap_words(s, limit)
+
+
+def good_name_ja(s: str, limit: int = 40) -> str:
+    """Japanese: the text up to the first 、, であって or のうち, capped at `limit` characters."""
+    s = clean(s)
+    cuts = [i for i in (s.find(stop, 1) for stop in NAME_STOPS_JA) if i > 0]
+    if cuts:
+        s = s[: min(cuts)]
+    s = s.rstrip("。、 ")
+    return s[:limit]
+
+
 # ---------------------------------------------------------------- regime of origin
 
 REGIME_BY_DIGIT = {"0": "regime/wa", "1": "regime/mtcr", "2": "regime/nsg", "3": "regime/ag", "4": "regime/cwc"}

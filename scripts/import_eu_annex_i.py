@@ -12,7 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from _common import Date, clean, parse_args, regime_origin, short_heading, trim, write_yaml
+from _common import Date, clean, good_name, parse_args, regime_origin, trim, write_yaml
 from _countries import iso
 
 EDITION_DATE = "2025-11-15"
@@ -221,7 +221,7 @@ def main():
             continue
         eid = f"{EDITION}/{code}"
         tid = f"{eid}/threshold-1" if code in thr else None
-        sub_rows.append([eid, code, short_heading(heading[code]), EDITION, f"{EDITION}/{parent(code)}", tid])
+        sub_rows.append([eid, code, good_name(heading[code]), EDITION, f"{EDITION}/{parent(code)}", tid])
     stats["dotted sub-items"] = len(sub_rows)
     for code in sorted(thr):
         if heading.get(code) is None:

@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from _common import Date, parse_args, short_heading, write_yaml
+from _common import Date, good_name_ja, parse_args, write_yaml
 
 EDITION_DATE = "2026-06-05"
 LIST = "jp/list/appended-table-1"
@@ -82,7 +82,7 @@ def main():
                     text, fixed = text.replace(bad, good), True
             if fixed:
                 stats["sub-items with a lost character restored"] += 1
-            label = short_heading(text.replace("　", " "), 120)
+            label = good_name_ja(text.replace("　", " "))
             subs.append([f"{rid}.{slug(n)}", f"{rn}({n})", label, EDITION, rid, FIX_NOTE if fixed else None])
             stats["sub-items"] += 1
     records = [

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 import rdflib
+from fastapi import FastAPI
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
@@ -18,10 +19,10 @@ from tests.test_sparql_protocol import ASK_FALSE, ASK_TRUE, CONSTRUCT, SELECT, e
 
 
 @pytest.fixture(scope="module")
-def url(settings: Settings) -> Iterator[str]:
+def url(settings: Settings, app: FastAPI) -> Iterator[str]:
     from exportgraph.api.app import create_app
 
-    with live_server(create_app(settings)) as base:
+    with live_server(create_app(settings, state=app.state.graph)) as base:
         yield f"{base}/sparql"
 
 

@@ -5,7 +5,8 @@ For each dimension, the positions in force on `as_of` are compared:
   where a conversion is defined (working days to calendar days at 7/5, flagged
   as approximate), and never compared blindly;
 - coded positions by code, then by rank in the dimension's ordered value scheme.
-The verdict is `same`, `similar` (adjacent ranks, or quantities within 25%),
+The verdict is `same`, `similar` (adjacent ranks, unless one value is an absence
+of control and the other is not; or quantities within 25%),
 `different`, or `not comparable`; `converge` covers same and similar. Output is
 sorted, so the same graph and question give the same answer.
 """
@@ -42,16 +43,17 @@ def positions(store: GraphStore, as_of: dt.date | None, jurisdictions: list[str]
     dfilter = ""
     if dims:
         dfilter = "VALUES ?dcode { " + " ".join(f'"{check_id(d)}"' for d in dims) + " }"
-    rows = store.select(f"""SELECT ?p ?d ?dcode ?j ?v ?vcode ?rank ?desc ?n ?unit ?from ?until
+    rows = store.select(f"""SELECT ?p ?d ?dcode ?j ?v ?vcode ?rank ?abs ?desc ?n ?unit ?from ?until
         (GROUP_CONCAT(DISTINCT STR(?ev); separator=" ") AS ?evidence) WHERE {{
         VALUES ?j {{ {jvalues} }} {dfilter}
         ?p a eg:Position ; eg:dimension ?d ; eg:jurisdiction ?j ; eg:codedValue ?v ; eg:evidence ?ev .
         ?d skos:notation ?dcode . ?v skos:notation ?vcode . OPTIONAL {{ ?v eg:codeRank ?rank }}
+        OPTIONAL {{ ?v eg:isAbsence ?abs }}
         OPTIONAL {{ ?p eg:description ?desc FILTER(lang(?desc) = "en") }}
         OPTIONAL {{ ?p eg:quantity ?q . ?q eg:numericValue ?n ; eg:unit ?u . ?u skos:notation ?unit }}
         OPTIONAL {{ ?p eg:validFrom ?from }} OPTIONAL {{ ?p eg:validUntil ?until }}
         {valid_at('?p', as_of)} }}
-        GROUP BY ?p ?d ?dcode ?j ?v ?vcode ?rank ?desc ?n ?unit ?from ?until ORDER BY ?dcode ?j ?p""")
+        GROUP BY ?p ?d ?dcode ?j ?v ?vcode ?rank ?abs ?desc ?n ?unit ?from ?until ORDER BY ?dcode ?j ?p""")
     evidence_iris = sorted({e for r in rows for e in value(r["evidence"]).split()})
     names = labels(store, evidence_iris + sorted({value(r["v"]) for r in rows}))
     sources = _sources(store, evidence_iris + [value(r["p"]) for r in rows])
@@ -61,7 +63,7 @@ def positions(store: GraphStore, as_of: dt.date | None, jurisdictions: list[str]
         out.append({
             "id": rid(value(r["p"])), "dimension": value(r["dcode"]), "jurisdiction": rid(value(r["j"])),
             "value": value(r["vcode"]), "value_label": label_of(names.get(value(r["v"])), value(r["vcode"])),
-            "rank": value(r["rank"]), "description": value(r["desc"]),
+            "rank": value(r["rank"]), "absence": value(r["abs"]) == "true", "description": value(r["desc"]),
             "quantity": {"value": value(r["n"]), "unit": value(r["unit"])} if r["n"] is not None else None,
             "valid_from": value(r["from"]), "valid_until": value(r["until"]),
             "evidence": [{"id": rid(e), "label": label_of(names.get(e), rid(e) or e), "sources": sources.get(e, [])}
@@ -115,6 +117,10 @@ def compare_pair(a: Json, b: Json) -> tuple[str, str]:
                                   f"does not ({without['value_label']})")
     if a["value"] == b["value"]:
         return "same", f"{ja} and {jb} both: {a['value_label']}"
+    if a["absence"] != b["absence"]:
+        none, some = (a, b) if a["absence"] else (b, a)
+        return "different", (f"{none['jurisdiction'].upper()} has none ({none['value_label']}); "
+                             f"{some['jurisdiction'].upper()}: {some['value_label']}")
     if a["rank"] is not None and b["rank"] is not None:
         gap = abs(int(a["rank"]) - int(b["rank"]))
         verdict = "similar" if gap <= 1 else "different"
@@ -201,29 +207,46 @@ def regime_overlap(store: GraphStore, jurisdictions: list[str], as_of: dt.date |
             "status": {j: dict(sorted(status[j].items())) for j in sorted(held)}, "pairs": pairs}
 
 
+ENTRY_CODE = "^[0-9][A-E][0-9]{3}$"
+
+
+def _top_entries(store: GraphStore, edition: str) -> dict[str, str]:
+    """Five-character entries of an edition (not categories, not sub-items): code -> IRI."""
+    rows = store.select(f"""SELECT ?e ?code WHERE {{ ?e skos:inScheme <{edition}> ; skos:notation ?code .
+        FILTER(REGEX(?code, "{ENTRY_CODE}")) }}""")
+    return {value(r["code"]): value(r["e"]) for r in rows}
+
+
 def list_coverage(store: GraphStore, list_a: str, list_b: str) -> Json:
-    """Share of one list edition's top-level entries that have a counterpart in another, and those without."""
+    """Share of one list edition's five-character entries that have a counterpart (a correspondence,
+    in either direction) in another edition, and the entries without one."""
     a, b = T.iri(check_id(list_a)), T.iri(check_id(list_b))
-    rows = store.select(f"""SELECT ?e ?code (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-        ?e skos:inScheme <{a}> ; skos:notation ?code . FILTER NOT EXISTS {{ ?e skos:broader ?up }}
-        OPTIONAL {{ {{ ?c eg:correspondenceOf ?e ; eg:correspondsTo ?o }} UNION {{ ?c eg:correspondsTo ?e ; eg:correspondenceOf ?o }}
-                   ?o skos:inScheme <{b}> }} }} GROUP BY ?e ?code ORDER BY ?code""")
-    if not rows:
-        raise BadRequest(f"list edition {list_a!r} has no entries")
-    matched = [value(r["code"]) for r in rows if value(r["n"])]
-    unmatched = [value(r["code"]) for r in rows if not value(r["n"])]
-    return {"list": list_a, "other": list_b, "entries": len(rows), "with_counterpart": len(matched),
-            "share": round(len(matched) / len(rows), 4), "without_counterpart": unmatched}
+    entries = _top_entries(store, a)
+    if not entries:
+        raise BadRequest(f"list edition {list_a!r} has no five-character entries")
+    if not _top_entries(store, b):
+        raise BadRequest(f"list edition {list_b!r} has no five-character entries")
+    rows = store.select(f"""SELECT DISTINCT ?e WHERE {{ ?e skos:inScheme <{a}> .
+        {{ ?c eg:correspondenceOf ?e ; eg:correspondsTo ?o }} UNION {{ ?c eg:correspondsTo ?e ; eg:correspondenceOf ?o }}
+        ?o skos:inScheme <{b}> }}""")
+    linked = {value(r["e"]) for r in rows}
+    matched = sorted(code for code, iri in entries.items() if iri in linked)
+    unmatched = sorted(code for code, iri in entries.items() if iri not in linked)
+    return {"list": list_a, "other": list_b, "entries": len(entries), "with_counterpart": len(matched),
+            "share": round(len(matched) / len(entries), 4), "without_counterpart": unmatched}
 
 
 def multilateral_baseline(store: GraphStore, edition: str) -> Json:
-    """Entries of a list edition by regime of origin: the multilateral baseline against national additions."""
+    """Five-character entries of a list edition by regime of origin: the multilateral baseline
+    against national additions (regime of origin as the graph records it, derived or read)."""
     e = T.iri(check_id(edition))
-    rows = store.select(f"""SELECT ?regime (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x skos:inScheme <{e}> .
-        FILTER NOT EXISTS {{ ?x skos:broader ?up }} OPTIONAL {{ ?x eg:regimeOrigin ?regime }} }} GROUP BY ?regime
-        ORDER BY ?regime""")
+    rows = store.select(f"""SELECT ?regime (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x skos:inScheme <{e}> ;
+        skos:notation ?code . FILTER(REGEX(?code, "{ENTRY_CODE}")) OPTIONAL {{ ?x eg:regimeOrigin ?regime }} }}
+        GROUP BY ?regime ORDER BY ?regime""")
     counts: dict[str, Any] = {(rid(value(r["regime"])) or "national or unattributed"): value(r["n"]) for r in rows}
     total = sum(counts.values())
+    if not total:
+        raise BadRequest(f"list edition {edition!r} has no five-character entries")
     national = counts.get("national or unattributed", 0)
     return {"edition": edition, "entries": total, "by_regime": counts,
-            "multilateral_share": round((total - national) / total, 4) if total else None}
+            "multilateral_share": round((total - national) / total, 4)}

@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -170,6 +171,10 @@ class Compiler:
                 raise DataError(f"{key}: expected a number, got {value!r}", rec.path, rec.id)
             text = format(number.normalize(), "f")
             return Literal(text if "." in text else text + ".0", datatype=nn(rng))
+        if local == "boolean":
+            if not isinstance(value, bool):
+                raise DataError(f"{key}: expected true or false, got {value!r}", rec.path, rec.id)
+            return Literal("true" if value else "false", datatype=nn(rng))
         if local == "anyURI":
             if not isinstance(value, str) or not URL_RE.match(value):
                 raise DataError(f"{key}: expected an http(s) URL, got {value!r}", rec.path, rec.id)

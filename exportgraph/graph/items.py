@@ -238,14 +238,26 @@ def in_force(store: GraphStore, scope: str, day: dt.date) -> dict[str, Json]:
 
 def diff(store: GraphStore, scope: str, before: dt.date, after: dt.date) -> Json:
     """What changed in a list (or a jurisdiction's lists) between two dates: added, removed, changed."""
-    old, new = in_force(store, scope, before), in_force(store, scope, after)
+    if after < before:
+        raise BadRequest(f"the second date {after} is before the first {before}")
+    note = None
+    try:
+        old = in_force(store, scope, before)
+    except BadRequest:
+        # Before the first edition the graph knows no entries: report only what began in the window.
+        new = in_force(store, scope, after)
+        began = {k: v for k, v in new.items() if (v["valid_from"] or "") > before.isoformat()}
+        old = {k: v for k, v in new.items() if k not in began}
+        note = (f"the graph holds no edition of {scope} in force on {before}; 'added' lists the entries whose "
+                f"validity began after {before}, and nothing is said about entries controlled before")
+    new = in_force(store, scope, after)
     added = [new[k] for k in sorted(set(new) - set(old))]
     removed = [old[k] for k in sorted(set(old) - set(new))]
     changed = [{"before": old[k], "after": new[k]} for k in sorted(set(old) & set(new))
                if old[k]["label"] != new[k]["label"] or old[k]["id"] != new[k]["id"]]
     return {"scope": scope, "before": before.isoformat(), "after": after.isoformat(),
             "in_force_before": len(old), "in_force_after": len(new),
-            "added": added, "removed": removed, "changed": changed}
+            "added": added, "removed": removed, "changed": changed, "note": note}
 
 
 def parties(store: GraphStore, name: str, list_id: str | None = None, limit: int = 50) -> list[Json]:

@@ -182,7 +182,8 @@ def regimes(store: GraphStore) -> list[Json]:
              "participants": value(r["count"]), "participants_as_of": value(r["asof"])} for r in rows]
 
 
-def agencies(store: GraphStore, jurisdiction: str | None = None, role: str | None = None) -> list[Json]:
+def agencies(store: GraphStore, jurisdiction: str | None = None, role: str | None = None,
+             as_of: dt.date | None = None) -> list[Json]:
     filters = ""
     if jurisdiction:
         filters += f"?a eg:jurisdiction <{T.iri(check_id(jurisdiction))}> . "
@@ -190,14 +191,16 @@ def agencies(store: GraphStore, jurisdiction: str | None = None, role: str | Non
         if not re.fullmatch(r"[a-z-]+", role):
             raise BadRequest(f"role: malformed {role!r}")
         filters += f'?a eg:role ?rr . ?rr skos:notation "{role}" . '
-    rows = store.select(f"""SELECT ?a (GROUP_CONCAT(DISTINCT ?rn; separator=",") AS ?roles) ?parent ?j WHERE {{
+    rows = store.select(f"""SELECT ?a (GROUP_CONCAT(DISTINCT ?rn; separator=",") AS ?roles)
+        (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents) ?j WHERE {{
         ?a a eg:Agency . {filters} OPTIONAL {{ ?a eg:role ?r . ?r skos:notation ?rn }}
-        OPTIONAL {{ ?a org:subOrganizationOf ?parent }} OPTIONAL {{ ?a eg:jurisdiction ?j }} }}
-        GROUP BY ?a ?parent ?j ORDER BY ?a""")
+        OPTIONAL {{ ?a org:subOrganizationOf ?parent }} OPTIONAL {{ ?a eg:jurisdiction ?j }} {valid_at('?a', as_of)} }}
+        GROUP BY ?a ?j ORDER BY ?a""")
     names = labels(store, [value(r["a"]) for r in rows])
     return [{"id": rid(value(r["a"])), "label": label_of(names.get(value(r["a"])), ""),
              "labels": names.get(value(r["a"]), {}), "roles": sorted(filter(None, value(r["roles"]).split(","))),
-             "parent": rid(value(r["parent"])), "jurisdiction": rid(value(r["j"]))} for r in rows]
+             "parents": [rid(p) for p in sorted(filter(None, value(r["parents"]).split()))],
+             "jurisdiction": rid(value(r["j"]))} for r in rows]
 
 
 def instruments(store: GraphStore, jurisdiction: str | None = None, as_of: dt.date | None = None) -> list[Json]:
@@ -229,11 +232,6 @@ def time_limits(store: GraphStore, jurisdiction: str | None = None, as_of: dt.da
              "unit": value(r["unit"]), "legal_basis": rid(value(r["basis"])),
              "legal_basis_label": label_of(names.get(value(r["basis"])), "") if r["basis"] else None}
             for r in rows]
-
-
-def licensing_agencies(store: GraphStore) -> list[Json]:
-    """Agencies with the licensing role, per jurisdiction."""
-    return [a for a in agencies(store, role="licensing")]
 
 
 def cases(store: GraphStore) -> list[Json]:
@@ -281,20 +279,15 @@ def recommendations(store: GraphStore) -> list[Json]:
 
 
 def search(store: GraphStore, text: str, limit: int = 50, cls: str | None = None) -> list[Json]:
-    """Case-insensitive search in labels and titles (English, Chinese, Japanese)."""
+    """Search labels, titles, codes and names (English, Chinese, Japanese) through the text index."""
+    from exportgraph.graph.textindex import index_for
+
     text = text.strip()
     if not text:
         raise BadRequest("q: give some text to search for")
     if len(text) > 200:
         raise BadRequest("q: at most 200 characters")
-    needle = ox.Literal(text.lower())
-    cls_filter = f"?s a eg:{cls} ." if cls else ""
     if cls and not re.fullmatch(r"[A-Z][A-Za-z]+", cls):
         raise BadRequest(f"class: malformed {cls!r}")
-    rows = store.select(f"""SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) WHERE {{
-        {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }} UNION {{ ?s skos:altLabel ?l }}
-        UNION {{ ?s skos:notation ?l }} UNION {{ ?s eg:originalName ?l }}
-        FILTER(CONTAINS(LCASE(STR(?l)), {needle})) ?s a ?c . {cls_filter}
-        FILTER(STRSTARTS(STR(?s), "{T.ID}")) }} GROUP BY ?s ORDER BY STRLEN(STR(?label)) ?s LIMIT {int(limit)}""")
-    return [{"id": rid(value(r["s"])), "label": value(r["label"]), "type": rid(value(r["type"])).split("#")[-1]
-             if r["type"] else None} for r in rows]
+    hits = index_for(store).search(text, limit=limit, klass=cls)
+    return [{"id": rid(iri), "label": label, "type": klass.rsplit("#", 1)[-1]} for iri, label, klass in hits]

@@ -1,34 +1,39 @@
 """SPARQL evaluation in worker processes that can be killed.
 
 A thread inside a web process cannot be stopped (TRAPS: 45 timed-out requests
-left 44 threads computing), so each query runs in a separate process. Each
-worker loads the built dataset into its own in-memory Oxigraph store (or, for
-store=remote, forwards to the remote server), inspects the query with the guard,
-evaluates it and serialises the answer with pyoxigraph's Rust serialisers; the
-parent receives bytes.
+left 44 threads computing), so each query runs in a separate process. A template
+process loads the built dataset into an in-memory Oxigraph store once (or, for
+store=remote, prepares a client of the remote server); workers are forked from
+it, sharing the loaded store copy-on-write. A worker inspects the query with the
+guard, evaluates it and serialises the answer with pyoxigraph's Rust serialisers;
+the parent receives bytes.
 
 In the parent, one supervisor thread per worker takes jobs from a shared queue,
 hands one to its process and waits with `poll(deadline)`. When the deadline
-passes it kills the process (the work stops), answers 504 and starts a
-replacement, while the other workers go on answering. The async side only
-awaits a concurrent future, so the event loop never blocks.
+passes it kills the process (the work stops), answers 504 and forks a
+replacement (milliseconds), while the other workers go on answering. The async
+side only awaits a concurrent future, so the event loop never blocks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import itertools
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -207,13 +212,8 @@ class _Evaluator:
         return replace(answer, verdict=verdict)
 
 
-def _serve(conn: Connection, config: EngineConfig) -> None:
-    try:
-        evaluator = _Evaluator(config)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", None))
+def _serve(conn: Connection, evaluator: _Evaluator) -> None:
+    conn.send(("ready", os.getpid()))
     while True:
         try:
             job = conn.recv()
@@ -224,14 +224,45 @@ def _serve(conn: Connection, config: EngineConfig) -> None:
         conn.send(evaluator.answer(job))
 
 
-def worker_main(conn: Connection, config: EngineConfig) -> None:
-    """Entry point of a worker process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
-    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
-    threading.stack_size(WORKER_STACK_BYTES)
-    thread = threading.Thread(target=_serve, args=(conn, config), name="sparql-worker")
+def _worker(conn: Connection, evaluator: _Evaluator) -> None:
+    """A forked worker: serve jobs on a thread with a large stack (rdflib's parser recurses deeply)."""
+    thread = threading.Thread(target=_serve, args=(conn, evaluator), name="sparql-worker")
     thread.start()
     thread.join()
+
+
+def template_main(control: Connection, config: EngineConfig) -> None:
+    """The template process: loads the data once, then forks a worker for each request of the parent.
+
+    A worker forked from it starts in milliseconds and shares the loaded store copy-on-write, so a
+    killed worker is replaced at once instead of reloading the dataset (10 s at 700k quads). The
+    template stays single-threaded, which is what makes fork safe here.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
+    threading.stack_size(WORKER_STACK_BYTES)
+    try:
+        evaluator = _Evaluator(config)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        control.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    control.send(("ready", os.getpid()))
+    while True:
+        try:
+            control.recv()
+            fd = reduction.recv_handle(control)
+        except (EOFError, OSError):
+            return  # the parent is gone
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                _worker(Connection(fd), evaluator)
+            finally:
+                os._exit(0)
+        os.close(fd)
+        control.send(pid)
 
 
 # ---------------------------------------------------------------- in the parent
@@ -246,10 +277,71 @@ class _Item:
 
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has already imported the heavy modules: a replacement starts fast.
+    # The template starts from a server that has already imported the heavy modules.
     ctx.set_forkserver_preload(["exportgraph.graph.workers", "exportgraph.graph.guard", "exportgraph.graph.store",
                                 "rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.algebra"])
     return ctx
+
+
+class _Template:
+    """The parent's handle on the template process; `fork()` returns a new worker's (pid, connection)."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self.lock = threading.Lock()
+        self.process: Any = None
+        self.control: Connection | None = None
+        self.ready = threading.Event()
+
+    def _start(self) -> bool:
+        ctx = self.pool.context
+        parent, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=template_main, args=(child, self.pool.engine), daemon=True,
+                                   name="exportgraph-sparql-template")
+        self.process.start()
+        child.close()
+        self.control = parent
+        detail = f"not ready after {self.pool.start_timeout_s:g} s"
+        if parent.poll(self.pool.start_timeout_s):
+            try:
+                kind, detail = parent.recv()
+            except (EOFError, OSError):
+                kind, detail = "failed", "the template process exited while loading"
+            if kind == "ready":
+                self.ready.set()
+                return True
+        log.error("the SPARQL template process did not start: %s", detail)
+        self.stop()
+        return False
+
+    def fork(self) -> tuple[int, Connection] | None:
+        with self.lock:
+            if self.pool.closing:
+                return None
+            if self.control is None and not self._start():
+                return None
+            assert self.control is not None
+            ours, theirs = socket.socketpair()
+            try:
+                self.control.send("fork")
+                reduction.send_handle(self.control, theirs.fileno(), self.process.pid)
+                pid: int = self.control.recv()
+            except (EOFError, OSError):
+                log.error("the SPARQL template process died; starting a new one")
+                self.stop()
+                ours.close()
+                return None
+            finally:
+                theirs.close()
+            return pid, Connection(ours.detach())
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(timeout=5)
+        if self.control is not None:
+            self.control.close()
+        self.process, self.control = None, None
 
 
 class _Slot:
@@ -258,39 +350,35 @@ class _Slot:
     def __init__(self, pool: WorkerPool, index: int) -> None:
         self.pool = pool
         self.index = index
-        self.process: Any = None
+        self.pid: int | None = None
         self.conn: Connection | None = None
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, name=f"sparql-slot-{index}", daemon=True)
 
     def _spawn(self) -> bool:
-        ctx = self.pool.context
-        parent, child = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=worker_main, args=(child, self.pool.engine), daemon=True,
-                              name=f"exportgraph-sparql-{self.index}")
-        process.start()
-        child.close()
-        self.process, self.conn = process, parent
-        if parent.poll(self.pool.start_timeout_s):
+        forked = self.pool.template.fork()
+        if forked is None:
+            return False
+        pid, conn = forked
+        self.pid, self.conn = pid, conn
+        if conn.poll(30):
             try:
-                kind, detail = parent.recv()
+                kind, _detail = conn.recv()
+                if kind == "ready":
+                    return True
             except (EOFError, OSError):
-                kind, detail = "failed", "the worker exited while starting"
-            if kind == "ready":
-                return True
-        else:
-            detail = f"not ready after {self.pool.start_timeout_s} s"
-        log.error("SPARQL worker %d did not start: %s", self.index, detail)
-        self._kill()
+                pass
+        log.error("SPARQL worker %d did not start", self.index)
+        self.kill()
         return False
 
-    def _kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.join(timeout=5)
+    def kill(self) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         if self.conn is not None:
             self.conn.close()
-        self.process, self.conn = None, None
+        self.pid, self.conn = None, None
 
     def _ensure(self) -> bool:
         while self.conn is None and not self.pool.closing:
@@ -311,8 +399,8 @@ class _Slot:
             answer = self._one(item)
             item.future.set_result(answer)
             if self.conn is None:
-                self._ensure()  # after the answer went out: a replacement starts while others serve
-        self._kill()
+                self._ensure()  # after the answer went out; a fork from the template takes milliseconds
+        self.kill()
 
     def _one(self, item: _Item) -> Answer:
         remaining = item.deadline - time.monotonic()
@@ -329,10 +417,10 @@ class _Slot:
                 return answer
         except (EOFError, OSError):
             log.error("SPARQL worker %d died during a query", self.index)
-            self._kill()
+            self.kill()
             return Answer(500, message="the query worker failed (logged on the server)")
         log.warning("SPARQL worker %d killed: query over %g s", self.index, limit)
-        self._kill()
+        self.kill()
         return Answer(504, message=f"the query ran longer than the {limit:g} s limit and was stopped")
 
 
@@ -340,7 +428,7 @@ class WorkerPool:
     """Query workers: bounded waiting, deadlines that kill, replacements that start by themselves."""
 
     def __init__(self, engine: EngineConfig, size: int, timeout_s: float, max_pending: int,
-                 start_timeout_s: float = 120.0) -> None:
+                 start_timeout_s: float = 300.0) -> None:
         self.engine = engine
         self.timeout_s = timeout_s
         self.max_pending = max_pending
@@ -350,12 +438,20 @@ class WorkerPool:
         self.closing = False
         self._pending = 0
         self._lock = threading.Lock()
+        self.template = _Template(self)
         self._slots = [_Slot(self, i) for i in range(size)]
         for slot in self._slots:
             slot.thread.start()
 
+    @property
+    def ready(self) -> bool:
+        return all(slot.ready.is_set() for slot in self._slots)
+
+    def pids(self) -> set[int]:
+        return {slot.pid for slot in self._slots if slot.pid is not None}
+
     def wait_ready(self, timeout_s: float) -> bool:
-        """Block until every worker has loaded its data once (call it from a thread, not the loop)."""
+        """Block until every worker has started once (call it from a thread, not the event loop)."""
         deadline = time.monotonic() + timeout_s
         return all(slot.ready.wait(max(0.0, deadline - time.monotonic())) for slot in self._slots)
 
@@ -377,6 +473,8 @@ class WorkerPool:
 
     async def run(self, job: Job) -> Answer:
         """Evaluate off the event loop; the answer, whatever its status."""
+        if not self.ready:  # first use of a pool started lazily: wait for the data to load, not the deadline
+            await asyncio.to_thread(self.wait_ready, self.start_timeout_s)
         future = self.submit(job)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s + 5.0)
@@ -392,8 +490,7 @@ class WorkerPool:
         for _ in self._slots:
             self.jobs.put(None)
         for slot in self._slots:
-            process = slot.process
-            if process is not None:
-                process.kill()  # a worker in the middle of a query would not read a stop message
+            slot.kill()  # a worker in the middle of a query would not read a stop message
         for slot in self._slots:
             slot.thread.join(timeout=5)
+        self.template.stop()

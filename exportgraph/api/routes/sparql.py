@@ -67,7 +67,7 @@ class UnsupportedMediaType(ExportGraphError):
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the query workers with the application; they stop through app.state.shutdown_hooks."""
     pool = get_pool(app)
-    if not await asyncio.to_thread(pool.wait_ready, 120.0):
+    if not await asyncio.to_thread(pool.wait_ready, pool.start_timeout_s):
         log.error("some SPARQL workers are not ready; queries will wait for them")
     yield
 

@@ -1,0 +1,111 @@
+"""Render a View to one self-contained HTML page around vis-network.
+
+pyvis's own template links Bootstrap from a CDN and inserts its heading and node ids unescaped
+(TRAPS.md), so we use only the vis-network build that pyvis ships, with our own Jinja2 template:
+every label and title goes in as JSON inside a <script type="application/json"> block (with `<`
+written as \\u003c, so no value can close the block), and the page text is autoescaped. vis-network
+is either inlined (standalone files) or served once by the service under /static.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+from exportgraph.graph import terms as T
+from exportgraph.graph.views import View, style
+
+VIS_VERSION = "9.1.2"
+LARGE = 300  # above this many edges, edge labels are left to the tooltips (drawing them is slow)
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("exportgraph.graph", "templates"),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+@lru_cache(maxsize=4)
+def vis_asset(name: str) -> str:
+    """vis-network.min.js or vis-network.css from the installed pyvis."""
+    if name not in ("vis-network.min.js", "vis-network.css"):
+        raise ValueError(name)
+    base = resources.files("pyvis") / "templates" / "lib" / f"vis-{VIS_VERSION}" / name
+    return base.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def app_js() -> str:
+    return (resources.files("exportgraph.graph") / "templates" / "view.js").read_text(encoding="utf-8")
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _raw(text: str, tag: str) -> str:
+    """Asset text that cannot end its own <script> or <style> element early."""
+    return text.replace(f"</{tag}", f"<\\/{tag}")
+
+
+def _node(key: str, data: dict[str, Any], link_base: str) -> dict[str, Any]:
+    colour, shape = style(data.get("cls"))
+    colour = data.get("color") or colour
+    node: dict[str, Any] = {"id": key, "label": str(data.get("label") or key), "title": str(data.get("title") or ""),
+                            "x": data.get("x", 0.0), "y": data.get("y", 0.0), "shape": shape,
+                            "cls": data.get("cls") or "Other",
+                            "color": {"background": colour, "border": "#333333"}}
+    if data.get("record"):
+        node["url"] = link_base + str(data["record"])
+        node["record"] = str(data["record"])
+    if data.get("root"):
+        node.update(size=24, borderWidth=3, font={"size": 16, "bold": True})
+    return node
+
+
+def _edge(i: int, u: str, v: str, data: dict[str, Any], labels: bool) -> dict[str, Any]:
+    edge: dict[str, Any] = {"id": i, "from": u, "to": v, "title": str(data.get("title") or "")}
+    if labels and data.get("label"):
+        edge["label"] = str(data["label"])
+    if data.get("color"):
+        edge["color"] = {"color": data["color"]}
+    if data.get("dashes"):
+        edge["dashes"] = data["dashes"]
+    if data.get("width"):
+        edge["width"] = data["width"]
+    if data.get("smooth"):
+        edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25}
+    return edge
+
+
+def view_data(view: View, link_base: str) -> dict[str, Any]:
+    graph = view.graph
+    labels = graph.number_of_edges() <= LARGE
+    return {"kind": view.kind,
+            "nodes": [_node(str(k), d, link_base) for k, d in graph.nodes(data=True)],
+            "edges": [_edge(i, str(u), str(v), d, labels) for i, (u, v, d) in enumerate(graph.edges(data=True))]}
+
+
+def render(view: View, *, inline: bool = True, static: str = "/static", link_base: str = T.ID,
+           home: str | None = None) -> str:
+    """The page. inline=True makes a standalone file; else vis-network is loaded from `static`."""
+    template = _env().get_template("view.html")
+    return template.render(
+        title=view.title, subtitle=view.subtitle, message=view.message, legend=view.legend(),
+        edge_legend=view.edge_legend, kind=view.kind, home=home, inline=inline, static=static,
+        nodes=view.graph.number_of_nodes(), edges=view.graph.number_of_edges(),
+        data=script_json(view_data(view, link_base)),
+        vis_js=_raw(vis_asset("vis-network.min.js"), "script") if inline else "",
+        vis_css=_raw(vis_asset("vis-network.css"), "style") if inline else "",
+        app_js=_raw(app_js(), "script"))
+
+
+def error_page(status: int, message: str, home: str | None = "/") -> str:
+    return _env().get_template("view_error.html").render(status=status, message=message, home=home)
