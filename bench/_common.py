@@ -53,7 +53,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | No
     align = align or "l" + "r" * (len(headers) - 1)
     out = []
     for n, row in enumerate(cells):
-        out.append("  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)))
+        padded = (c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align, strict=True))
+        out.append("  ".join(padded))
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)

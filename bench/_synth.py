@@ -24,6 +24,10 @@ RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 PROV_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 JURISDICTIONS = ["cn", "us", "eu", "jp", "uk", "kr"]
 LISTS = ["dual-use", "munitions"]
 EDITIONS = ["2022-01-01", "2023-06-01", "2024-09-01", "2025-11-15"]
@@ -33,15 +37,17 @@ REASONS = ["NS", "MT", "NP", "CB", "AT", "RS", "CC"]
 MATCH = ["exact", "close", "broad", "narrow", "related"]
 METHOD = ["same-code-only", "text-compared", "official-correlation"]
 CONF = ["high", "medium", "low"]
-WORDS = ("equipment systems components materials software technology assemblies specially designed for the "
-         "production development use of semiconductor devices lasers sensors navigation avionics marine "
-         "propulsion telecommunications cryptography computers electronics nuclear chemical biological agents "
-         "precursors alloys composites fibres ceramics magnets rare-earth germanium tungsten titanium "
-         "beryllium lithium isotopes reactors centrifuges valves pumps machine tools robots vehicles aircraft "
-         "spacecraft missiles rockets engines turbines radar sonar cameras detectors imaging thermal optical "
-         "vacuum deposition etching lithography wafers masks substrates").split()
-ZH = "设备 系统 部件 材料 软件 技术 专门设计 半导体 激光 传感器 导航 通信 密码 计算机 核 化学 生物 稀土 镓 锗 钨".split()
-JA = "装置 システム 部品 材料 ソフトウェア 技術 特別に設計 半導体 レーザー センサー 航法 通信 暗号 ガリウム".split()
+WORDS = _words('equipment systems components materials software technology assemblies specially designed '
+               'for the production development use of semiconductor devices lasers sensors navigation '
+               'avionics marine propulsion telecommunications cryptography computers electronics nuclear '
+               'chemical biological agents precursors alloys composites fibres ceramics magnets rare-earth '
+               'germanium tungsten titanium beryllium lithium isotopes reactors centrifuges valves pumps '
+               'machine tools robots vehicles aircraft spacecraft missiles rockets engines turbines radar '
+               'sonar cameras detectors imaging thermal optical vacuum deposition etching lithography '
+               'wafers masks substrates')
+ZH = _words('设备 系统 部件 材料 软件 技术 专门设计 半导体 激光 传感器 导航 '
+            '通信 密码 计算机 核 化学 生物 稀土 镓 锗 钨')
+JA = _words('装置 システム 部品 材料 ソフトウェア 技術 特別に設計 半導体 レーザー センサー 航法 通信 暗号 ガリウム')
 
 
 def _lit(text: str, lang: str | None = None, dtype: str | None = None) -> str:
@@ -141,7 +147,7 @@ def generate(path: Path, triples: int = 1_000_000, seed: int = 7) -> int:
                 if j == "eu" and lst == "dual-use" and "3B001" not in codes:
                     codes[0] = "3B001"
                     codes.sort()
-                for k, (start, until) in enumerate(zip(EDITIONS, UNTIL)):
+                for k, (start, until) in enumerate(zip(EDITIONS, UNTIL, strict=True)):
                     ed_id = f"{list_id}/{start}"
                     ed = f"<{ID}{ed_id}>"
                     g = f"<{ID}src/{j}/{lst}/{start}>"
@@ -173,7 +179,8 @@ def generate(path: Path, triples: int = 1_000_000, seed: int = 7) -> int:
                             q(iri, f"<{SKOS}prefLabel>", _lit(label(), "en"), g)
                             if j in ("cn", "jp"):
                                 words = ZH if j == "cn" else JA
-                                q(iri, f"<{SKOS}prefLabel>", _lit("".join(rnd.choice(words) for _ in range(5)), "zh" if j == "cn" else "ja"), g)
+                                native = "".join(rnd.choice(words) for _ in range(5))
+                                q(iri, f"<{SKOS}prefLabel>", _lit(native, "zh" if j == "cn" else "ja"), g)
                             q(iri, PROV_FROM, g, g)
                             if iri == e:
                                 q(iri, f"<{EG}reasonForControl>", f"<{EG}ReasonForControl-{rnd.choice(REASONS)}>", g)
@@ -184,7 +191,7 @@ def generate(path: Path, triples: int = 1_000_000, seed: int = 7) -> int:
 
         # crosswalk groups: one per code, on the entries of the latest editions
         derived = f"<{ID}src/exportgraph/derived>"
-        for list_id, entries in sorted(latest.items()):
+        for _list_id, entries in sorted(latest.items()):
             for code, e in entries:
                 grp = groups.setdefault(code, f"<{ID}crosswalk/{len(groups):06x}>")
                 q(e, f"<{EG}crosswalkGroup>", grp, derived)

@@ -54,12 +54,12 @@ def positions(store: GraphStore, as_of: dt.date | None, jurisdictions: list[str]
         OPTIONAL {{ ?p eg:validFrom ?from }} OPTIONAL {{ ?p eg:validUntil ?until }}
         {valid_at('?p', as_of)} }}
         GROUP BY ?p ?d ?dcode ?j ?v ?vcode ?rank ?abs ?desc ?n ?unit ?from ?until ORDER BY ?dcode ?j ?p""")
-    evidence_iris = sorted({e for r in rows for e in value(r["evidence"]).split()})
+    evidence_iris = sorted({e for r in rows for e in (value(r["evidence"]) or "").split()})
     names = labels(store, evidence_iris + sorted({value(r["v"]) for r in rows}))
     sources = _sources(store, evidence_iris + [value(r["p"]) for r in rows])
     out = []
     for r in rows:
-        ev = sorted(value(r["evidence"]).split())
+        ev = sorted((value(r["evidence"]) or "").split())
         out.append({
             "id": rid(value(r["p"])), "dimension": value(r["dcode"]), "jurisdiction": rid(value(r["j"])),
             "value": value(r["vcode"]), "value_label": label_of(names.get(value(r["v"])), value(r["vcode"])),

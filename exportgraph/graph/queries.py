@@ -198,8 +198,8 @@ def agencies(store: GraphStore, jurisdiction: str | None = None, role: str | Non
         GROUP BY ?a ?j ORDER BY ?a""")
     names = labels(store, [value(r["a"]) for r in rows])
     return [{"id": rid(value(r["a"])), "label": label_of(names.get(value(r["a"])), ""),
-             "labels": names.get(value(r["a"]), {}), "roles": sorted(filter(None, value(r["roles"]).split(","))),
-             "parents": [rid(p) for p in sorted(filter(None, value(r["parents"]).split()))],
+             "labels": names.get(value(r["a"]), {}), "roles": sorted(filter(None, (value(r["roles"]) or "").split(","))),
+             "parents": [rid(p) for p in sorted(filter(None, (value(r["parents"]) or "").split()))],
              "jurisdiction": rid(value(r["j"]))} for r in rows]
 
 
@@ -272,7 +272,7 @@ def recommendations(store: GraphStore) -> list[Json]:
     iris = sorted({value(r[k]) for r in rows for k in ("r", "dim", "model", "practice")})
     names = labels(store, iris)
     return [{"id": rid(value(r["r"])), "label": label_of(names.get(value(r["r"])), ""),
-             "learners": [rid(x) for x in value(r["learners"]).split()], "dimension": rid(value(r["dim"])),
+             "learners": [rid(x) for x in (value(r["learners"]) or "").split()], "dimension": rid(value(r["dim"])),
              "model_jurisdiction": rid(value(r["model"])), "model_practice": rid(value(r["practice"])),
              "model_practice_label": label_of(names.get(value(r["practice"])), ""), "rationale": value(r["why"])}
             for r in rows]

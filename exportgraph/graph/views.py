@@ -130,7 +130,7 @@ def _exists(store: GraphStore, record_id: str) -> str:
     return iri
 
 
-def _predicate_label(p: str) -> str:
+def curie(p: str) -> str:
     for prefix, base in T.PREFIXES.items():
         if p.startswith(base):
             return f"{prefix}:{p[len(base):]}"
@@ -184,7 +184,7 @@ def neighbourhood(store: GraphStore, record_id: str, depth: int = 1, classes: li
             add_node(graph, n, info.get(n, {}))
         for s, p, o in links:
             if s in graph and o in graph and not graph.has_edge(s, o, key=p):
-                graph.add_edge(s, o, key=p, label=_predicate_label(p), title=_predicate_label(p))
+                graph.add_edge(s, o, key=p, label=curie(p), title=curie(p))
         frontier = kept
         if cut or not frontier:
             break
@@ -239,7 +239,7 @@ def path(store: GraphStore, source: str, target: str) -> View:
             ?s ?p ?o . {NOT_EXCLUDED} }} ORDER BY ?p""")
         for r in rows[:1]:
             s, p, o = value(r["s"]), value(r["p"]), value(r["o"])
-            view_graph.add_edge(s, o, key=p, label=_predicate_label(p), title=_predicate_label(p))
+            view_graph.add_edge(s, o, key=p, label=curie(p), title=curie(p))
     _place(view_graph, layout.line(chain))
     return View("path", f"Path from {view_graph.nodes[a]['label']} to {view_graph.nodes[b]['label']}", view_graph,
                 subtitle=f"{source} to {target}: {len(chain) - 1} link(s)")

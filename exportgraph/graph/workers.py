@@ -336,12 +336,14 @@ class _Template:
             return pid, Connection(ours.detach())
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.join(timeout=5)
-        if self.control is not None:
-            self.control.close()
+        process, control = self.process, self.control
         self.process, self.control = None, None
+        if process is not None:
+            process.kill()
+            process.join(timeout=5)
+        if control is not None:
+            with contextlib.suppress(OSError):
+                control.close()
 
 
 class _Slot:
@@ -361,24 +363,25 @@ class _Slot:
             return False
         pid, conn = forked
         self.pid, self.conn = pid, conn
-        if conn.poll(30):
-            try:
-                kind, _detail = conn.recv()
-                if kind == "ready":
-                    return True
-            except (EOFError, OSError):
-                pass
-        log.error("SPARQL worker %d did not start", self.index)
+        try:
+            if conn.poll(30) and conn.recv()[0] == "ready":
+                return True
+        except (EOFError, OSError):
+            pass
+        if not self.pool.closing:
+            log.error("SPARQL worker %d did not start", self.index)
         self.kill()
         return False
 
     def kill(self) -> None:
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-        if self.conn is not None:
-            self.conn.close()
+        pid, conn = self.pid, self.conn  # close() may call this from another thread
         self.pid, self.conn = None, None
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.close()
 
     def _ensure(self) -> bool:
         while self.conn is None and not self.pool.closing:
@@ -396,7 +399,12 @@ class _Slot:
                 break
             if not item.future.set_running_or_notify_cancel():
                 continue  # the client gave up while it waited
-            answer = self._one(item)
+            try:
+                answer = self._one(item)
+            except Exception:  # noqa: BLE001 - the client must get an answer; the cause is logged
+                log.exception("SPARQL slot %d failed", self.index)
+                self.kill()
+                answer = Answer(500, message="the query worker failed (logged on the server)")
             item.future.set_result(answer)
             if self.conn is None:
                 self._ensure()  # after the answer went out; a fork from the template takes milliseconds
@@ -409,11 +417,12 @@ class _Slot:
             return Answer(504, message=f"the query waited longer than the {limit:g} s limit for a worker")
         if self.conn is None and not self._ensure():
             return Answer(502, message="no SPARQL worker is available")
-        assert self.conn is not None
+        conn = self.conn
+        assert conn is not None
         try:
-            self.conn.send(item.job)
-            if self.conn.poll(remaining):
-                answer: Answer = self.conn.recv()
+            conn.send(item.job)
+            if conn.poll(remaining):
+                answer: Answer = conn.recv()
                 return answer
         except (EOFError, OSError):
             log.error("SPARQL worker %d died during a query", self.index)

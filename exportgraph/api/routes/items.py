@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from exportgraph.api.deps import Store
@@ -44,7 +44,7 @@ def crosswalk(store: Store, entry: Annotated[str, Query(description="An entry id
 
 
 @router.get("/customs/{code}", summary="Candidate control entries for an HS or CN code (indicative only)")
-def customs(code: str, store: Store, as_of: AsOf = None) -> dict[str, Any]:
+def customs(code: Annotated[str, Path(examples=["811292"])], store: Store, as_of: AsOf = None) -> dict[str, Any]:
     return I.customs_candidates(store, code, parse_as_of(as_of))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from exportgraph.api.deps import Store
@@ -79,7 +79,7 @@ def cases(store: Store, format: Format = "json", limit: Limit = 100, offset: Off
 
 
 @router.get("/cases/{case_id:path}/timeline", summary="A case as dated events")
-def timeline(case_id: str, store: Store) -> dict[str, Any]:
+def timeline(case_id: Annotated[str, Path(examples=["case/cn-gallium-germanium"])], store: Store) -> dict[str, Any]:
     return Q.timeline(store, case_id)
 
 
@@ -96,5 +96,5 @@ def search(store: Store, q: Annotated[str, Query(min_length=1, max_length=200, e
 
 
 @router.get("/resource/{record_id:path}", summary="Every statement about a resource, with sources")
-def resource(record_id: str, store: Store) -> dict[str, Any]:
+def resource(record_id: Annotated[str, Path(examples=["cn/agency/mofcom"])], store: Store) -> dict[str, Any]:
     return Q.describe(store, record_id)

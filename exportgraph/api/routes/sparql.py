@@ -381,7 +381,7 @@ _DERIVE_LOCK = threading.Lock()
 
 
 def derived_file(dataset: Path, ext: str) -> Path:
-    """dataset-<sha>.<ext> next to the build (downloads/), written once; Turtle holds the union graph."""
+    """downloads/dataset-<sha>.<ext> next to the build, written once, streamed (Turtle: the union graph)."""
     target = dataset.parent / "downloads" / f"{dataset.stem}.{ext}"
     with _DERIVE_LOCK:
         if target.exists():
@@ -389,7 +389,8 @@ def derived_file(dataset: Path, ext: str) -> Path:
         target.parent.mkdir(exist_ok=True)
         fmt = DOWNLOADS[ext][1]
         quads = ox.parse(path=str(dataset), format=ox.RdfFormat.N_QUADS)
-        items: Any = quads if fmt is ox.RdfFormat.JSON_LD else dict.fromkeys(q.triple for q in quads)
+        # A triple stated in two graphs is written twice in Turtle: the same graph, and no set in memory.
+        items: Any = quads if fmt is ox.RdfFormat.JSON_LD else (q.triple for q in quads)
         tmp = target.with_name(f".{target.name}.tmp")
         ox.serialize(items, output=str(tmp), format=fmt, prefixes=_prefixes())
         tmp.replace(target)

@@ -1,0 +1,278 @@
+"""Benchmark: the whole build, and the latency of the library's item questions on the real data.
+
+1. `exportgraph build` in a subprocess (wall time, CPU, peak RSS of that child from os.wait4): first with an
+   empty parse cache (XDG_CACHE_HOME set to a new temporary directory), then warm (same cache, new build
+   directory). Reference: loading the finished dataset into pyoxigraph (bulk_load) in a subprocess, the floor
+   any build pays to hand over its result.
+2. p50 / p95 / p99 over >= --calls calls (bounded by --budget seconds a function) of
+   items.crosswalk('eu/list/annex-i/2025-11-15/3B001'), items.lookup('3B001'),
+   items.customs_candidates('811292') and compare.compare(store, ['cn', 'us', 'eu', 'jp'])
+   in the embedded store on the real build. Each SPARQL query they send is timed, so the slowest one is
+   named. Reference: the same calls through RemoteStore against an `oxigraph serve` loaded with the same
+   dataset (fewer calls; skipped with --no-server).
+
+    python bench/bench_build.py [--build-dir /tmp/bench-build] [--calls 200] [--budget 120] [--no-server]
+                                [--skip-build]
+
+The crosswalk's median must be under 50 ms: the script says PASS or FAIL. Writes bench/results/bench_build.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    DEFAULT_BUILD,
+    ROOT,
+    ensure_build,
+    free_port,
+    ms,
+    pct,
+    ratio,
+    spawn_rss,
+    table,
+    versions,
+    write_results,
+)
+
+from exportgraph.graph import compare as C  # noqa: E402
+from exportgraph.graph import items  # noqa: E402
+from exportgraph.graph.store import EmbeddedStore, GraphStore, RemoteStore, Result  # noqa: E402
+
+CROSSWALK_GOAL_S = 0.050
+CALLS: dict[str, Callable[[GraphStore], Any]] = {
+    "items.crosswalk('eu/list/annex-i/2025-11-15/3B001')":
+        lambda s: items.crosswalk(s, "eu/list/annex-i/2025-11-15/3B001"),
+    "items.lookup('3B001')": lambda s: items.lookup(s, "3B001"),
+    "items.customs_candidates('811292')": lambda s: items.customs_candidates(s, "811292"),
+    "compare.compare(store, ['cn','us','eu','jp'])": lambda s: C.compare(s, ["cn", "us", "eu", "jp"]),
+}
+
+
+class Timed(GraphStore):
+    """Wraps a store; when on, records the time of every select/ask/construct (rows materialised)."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self.inner = inner
+        self.log: list[tuple[str, float]] = []
+        self.on = False
+
+    def _timed(self, what: str, call: Callable[[], Any]) -> Any:
+        if not self.on:
+            return call()
+        t0 = time.perf_counter()
+        out = call()
+        self.log.append((what, time.perf_counter() - t0))
+        return out
+
+    def query(self, sparql: str) -> Result:
+        return self._timed(sparql, lambda: self.inner.query(sparql))
+
+    def select(self, sparql: str, prefixes: bool = True) -> list[dict[str, Any]]:
+        return self._timed(sparql, lambda: self.inner.select(sparql, prefixes))  # type: ignore[no-any-return]
+
+    def ask(self, sparql: str) -> bool:
+        return self._timed(sparql, lambda: self.inner.ask(sparql))  # type: ignore[no-any-return]
+
+    def construct(self, sparql: str) -> list[Any]:
+        return self._timed(sparql, lambda: self.inner.construct(sparql))  # type: ignore[no-any-return]
+
+
+def short(sparql: str) -> str:
+    body = sparql.split("\n")
+    text = " ".join(line.strip() for line in body if not line.startswith("PREFIX "))
+    return (text[:150] + "...") if len(text) > 150 else text
+
+
+def latency(store: GraphStore, fn: Callable[[GraphStore], Any], calls: int, budget: float) -> dict[str, Any]:
+    fn(store)  # warm up
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < calls and time.perf_counter() - started < budget:
+        t0 = time.perf_counter()
+        fn(store)
+        times.append(time.perf_counter() - t0)
+    note = "" if len(times) >= calls else f"only {len(times)} calls within the {budget:g} s budget"
+    return {"n": len(times), "p50_s": statistics.median(times), "p95_s": pct(times, 95), "p99_s": pct(times, 99),
+            "mean_s": statistics.fmean(times), "note": note}
+
+
+def anatomy(store: Timed, fn: Callable[[GraphStore], Any], repeats: int = 21) -> dict[str, Any]:
+    """One call taken apart, medians over `repeats` calls: the call, the time inside select/ask/construct
+    (Oxigraph's parse, plan and evaluation plus turning rows into dicts), the rest (Python), and the
+    slowest queries by their median."""
+    per_query: dict[int, list[float]] = defaultdict(list)
+    texts: dict[int, str] = {}
+    totals, sparql, python = [], [], []
+    for _ in range(repeats):
+        store.log.clear()
+        store.on = True
+        t0 = time.perf_counter()
+        fn(store)
+        total = time.perf_counter() - t0
+        store.on = False
+        in_queries = sum(took for _, took in store.log)
+        totals.append(total)
+        sparql.append(in_queries)
+        python.append(total - in_queries)
+        for i, (text, took) in enumerate(store.log):
+            per_query[i].append(took)
+            texts[i] = text
+    medians = {i: statistics.median(v) for i, v in per_query.items()}
+    ranked = sorted(medians, key=lambda i: -medians[i])
+    return {"queries_per_call": len(medians), "call_s": statistics.median(totals),
+            "sparql_s": statistics.median(sparql), "python_s": statistics.median(python),
+            "slowest": [{"ms": medians[i] * 1000, "query": short(texts[i])} for i in ranked[:3]]}
+
+
+@contextmanager
+def oxigraph_server(dataset: Path, workdir: Path) -> Iterator[str]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    location = workdir / "oxigraph"
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(dataset)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url, params={"query": "ASK {}"}, timeout=2)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("oxigraph serve did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def build_runs(data_dir: Path, dataset_for_load: Path, tmp: Path, timeout: float) -> dict[str, Any]:
+    cache = tmp / "xdg-cache"
+    cache.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    out: dict[str, Any] = {}
+    for label, build_dir in (("cold (empty parse cache)", tmp / "build-cold"), ("warm (parse cache filled)",
+                                                                                tmp / "build-warm")):
+        print(f"  build, {label} ...", end=" ", flush=True)
+        cmd = [sys.executable, "-m", "exportgraph", "build", "--build-dir", str(build_dir), "--data-dir",
+               str(data_dir), "--quiet"]
+        run = spawn_rss(cmd, env=env, timeout=timeout, stdout_path=tmp / f"{build_dir.name}.log")
+        if run["returncode"] != 0:
+            run["error"] = (tmp / f"{build_dir.name}.err").read_text()[-1000:]
+        out[label] = run
+        print(f"{run['wall_s']:.1f} s, peak {run['maxrss_mb']:.0f} MB, rc {run['returncode']}", flush=True)
+    code = ("import sys, pyoxigraph as ox; s = ox.Store(); "
+            "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); print(len(s))")
+    print("  reference: pyoxigraph bulk_load of the dataset ...", end=" ", flush=True)
+    ref = spawn_rss([sys.executable, "-c", code, str(dataset_for_load)], timeout=timeout)
+    out["reference: load the dataset into pyoxigraph"] = ref
+    print(f"{ref['wall_s']:.1f} s, peak {ref['maxrss_mb']:.0f} MB", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD, help="the real build (built if missing)")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    parser.add_argument("--calls", type=int, default=200, help="calls per function (embedded store)")
+    parser.add_argument("--server-calls", type=int, default=60, help="calls per function (reference server)")
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds per function at most")
+    parser.add_argument("--build-timeout", type=float, default=600.0)
+    parser.add_argument("--skip-build", action="store_true", help="only the latencies")
+    parser.add_argument("--no-server", action="store_true", help="no Oxigraph server reference")
+    args = parser.parse_args()
+
+    dataset = ensure_build(args.build_dir, args.data_dir)
+    print(f"dataset {dataset} ({dataset.stat().st_size / 1e6:.0f} MB); {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    results: dict[str, Any] = {"dataset": str(dataset)}
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
+        tmp = Path(tmp_name)
+        if not args.skip_build:
+            results["build"] = build_runs(args.data_dir, dataset, tmp, args.build_timeout)
+
+        t0 = time.perf_counter()
+        embedded = EmbeddedStore.from_file(dataset)
+        load_s = time.perf_counter() - t0
+        print(f"  embedded store loaded in {load_s:.1f} s ({len(embedded):,} quads)")
+        timed = Timed(embedded)
+        lat: dict[str, Any] = {}
+        for name, fn in CALLS.items():
+            print(f"  {name}: embedded ...", end=" ", flush=True)
+            lat[name] = {"embedded": latency(timed, fn, args.calls, args.budget), "anatomy": anatomy(timed, fn)}
+            print(f"p50 {ms(lat[name]['embedded']['p50_s'])} ms", flush=True)
+        if not args.no_server:
+            print("  reference: loading an Oxigraph server (oxigraph load + serve --union-default-graph) ...",
+                  flush=True)
+            with oxigraph_server(dataset, tmp) as url:
+                remote = RemoteStore(url, timeout_s=120)
+                for name, fn in CALLS.items():
+                    print(f"  {name}: server ...", end=" ", flush=True)
+                    lat[name]["server"] = latency(remote, fn, args.server_calls, args.budget / 2)
+                    print(f"p50 {ms(lat[name]['server']['p50_s'])} ms", flush=True)
+                remote.close()
+        results["latency"] = lat
+        results["embedded_load_s"] = load_s
+
+    if "build" in results:
+        b = results["build"]
+        ref = b["reference: load the dataset into pyoxigraph"]
+        rows = [[k, f"{v['wall_s']:.1f}", f"{v['user_s'] + v['sys_s']:.1f}", f"{v['maxrss_mb']:,.0f}",
+                 ratio(v["wall_s"], ref["wall_s"]), ratio(v["maxrss_mb"], ref["maxrss_mb"])]
+                for k, v in b.items()]
+        print("\n== build (subprocess; peak RSS from os.wait4)")
+        print(table(["run", "wall s", "CPU s", "peak RSS MB", "wall / load", "RSS / load"], rows))
+    rows = []
+    for name, v in results["latency"].items():
+        e, srv = v["embedded"], v.get("server")
+        rows.append([name, e["n"], ms(e["p50_s"]), ms(e["p95_s"]), ms(e["p99_s"]),
+                     ms(srv["p50_s"]) if srv else "-", ratio(e["p50_s"], srv["p50_s"]) if srv else "-"])
+    print("\n== latency on the real data, embedded store (ms); reference: Oxigraph server via RemoteStore")
+    print(table(["call", "n", "p50", "p95", "p99", "server p50", "embedded/server"], rows))
+    print("\n== anatomy of one call (medians of 21 calls): SPARQL queries, time in Oxigraph, time in Python")
+    rows = []
+    for name, v in results["latency"].items():
+        a = v["anatomy"]
+        top = a["slowest"][0] if a["slowest"] else {"ms": 0, "query": ""}
+        rows.append([name, a["queries_per_call"], ms(a["call_s"]), ms(a["sparql_s"]), ms(a["python_s"]),
+                     f"{top['ms']:.1f}"])
+    print(table(["call", "queries", "call ms", "SPARQL ms", "Python ms", "slowest query ms"], rows))
+    for name, v in results["latency"].items():
+        print(f"\n{name}: slowest queries")
+        for q in v["anatomy"]["slowest"]:
+            print(f"  {q['ms']:8.1f} ms  {q['query']}")
+    crosswalk = results["latency"][next(iter(CALLS))]["embedded"]["p50_s"]
+    verdict = "PASS" if crosswalk < CROSSWALK_GOAL_S else "FAIL"
+    results["crosswalk_goal"] = {"p50_s": crosswalk, "goal_s": CROSSWALK_GOAL_S, "verdict": verdict}
+    print(f"\ncrosswalk median {ms(crosswalk)} ms, goal < {CROSSWALK_GOAL_S * 1000:.0f} ms: {verdict}")
+    out = write_results("bench_build", {"versions": versions("pyoxigraph", "oxigraph", "rdflib"),
+                                        "settings": vars(args), **results})
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()

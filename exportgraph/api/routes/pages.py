@@ -1,0 +1,201 @@
+"""HTML pages: home, the comparison heat map, a page per resource (with linked-data content
+negotiation on /id/), case timelines and a SPARQL page. Jinja2 with autoescaping; no page loads
+anything from another host."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from exportgraph.api.deps import State, Store
+from exportgraph.api.routes.views import Text, split
+from exportgraph.exc import BadRequest, ExportGraphError, NotFound
+from exportgraph.graph import compare as C
+from exportgraph.graph import items as I
+from exportgraph.graph import queries as Q
+from exportgraph.graph import terms as T
+from exportgraph.graph.store import GraphStore
+from exportgraph.graph.views import VERDICT_COLOURS, curie
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+RDF_TYPES = {"turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+             "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+             "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES)}
+OFFERS = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": "turtle",
+          "application/x-turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples"}
+EXAMPLES = [
+    ("Jurisdictions and their English names", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?jurisdiction ?name WHERE {
+  ?jurisdiction a eg:Jurisdiction ; skos:prefLabel ?name . FILTER(lang(?name) = "en")
+} ORDER BY ?jurisdiction"""),
+    ("Regime memberships with their status", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?member ?regime ?status ?since WHERE {
+  ?m a eg:RegimeMembership ; org:member ?member ; org:organization ?regime ;
+     eg:membershipStatus/skos:notation ?status . OPTIONAL { ?m eg:validFrom ?since }
+} ORDER BY ?member ?regime"""),
+    ("Entries per list edition", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?edition (COUNT(?entry) AS ?entries) WHERE {
+  ?edition a eg:ListEdition . ?entry skos:inScheme ?edition
+} GROUP BY ?edition ORDER BY DESC(?entries)"""),
+    ("Case events in date order", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
+SELECT ?case ?date ?event WHERE {
+  ?case eg:hasEvent ?event . ?event eg:eventDate ?date
+} ORDER BY ?date LIMIT 50"""),
+]
+
+
+def safe_url(url: Any) -> str | None:
+    """Only http(s) links from the data become hrefs (a `javascript:` URL would run)."""
+    text = str(url or "")
+    return text if urlsplit(text).scheme in ("http", "https") else None
+
+
+def local(iri: Any) -> str | None:
+    """The page of a minted IRI, else None."""
+    found = T.local_id(str(iri or ""))
+    return f"/id/{found}" if found and T.ID_RE.match(found.split("#")[0]) else None
+
+
+@lru_cache(maxsize=1)
+def env() -> jinja2.Environment:
+    e = jinja2.Environment(loader=jinja2.PackageLoader("exportgraph.api", "templates"), autoescape=True,
+                           trim_blocks=True, lstrip_blocks=True)
+    e.filters.update(safe_url=safe_url, local=local, curie=curie)
+    e.globals.update(colours=VERDICT_COLOURS)
+    return e
+
+
+def page(name: str, code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(env().get_template(name).render(**context), status_code=code)
+
+
+def error(exc: ExportGraphError) -> HTMLResponse:
+    return page("error.html", exc.status, status=exc.status, message=exc.message)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(store: Store, state: State) -> HTMLResponse:
+    counts = {Q.value(r["j"]): Q.value(r["n"]) for r in store.select(
+        "SELECT ?j (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s eg:jurisdiction ?j } GROUP BY ?j")}
+    jurisdictions = [dict(j, count=counts.get(j["iri"], 0)) for j in Q.listing(store, "Jurisdiction")]
+    members: dict[str, int] = {}
+    for m in Q.memberships(store):
+        if m["status"] in ("participant", "adherent"):
+            members[m["regime"]] = members.get(m["regime"], 0) + 1
+    m = state.manifest
+    return page("home.html", jurisdictions=jurisdictions, regimes=Q.regimes(store), members=members,
+                lists=I.lists(store), cases=Q.cases(store), data_as_of=m.get("data_as_of"), quads=m.get("quads"),
+                records=m.get("records"), by_class=m.get("records_by_class", {}))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(store: Store, jurisdictions: Text = "cn,us,eu,jp", as_of: Text = None) -> HTMLResponse:
+    chosen = split(jurisdictions)
+    try:
+        day = Q.parse_as_of(as_of) if as_of else dt.date.today()
+        result = C.compare(store, chosen, day)
+    except ExportGraphError as exc:
+        return error(exc)
+    return page("compare.html", result=result, as_of=day.isoformat() if day else "",
+                all_jurisdictions=Q.listing(store, "Jurisdiction"), chosen=result["jurisdictions"])
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(store: Store) -> HTMLResponse:
+    return page("cases.html", cases=Q.cases(store))
+
+
+@router.get("/cases/{case_id:path}", response_class=HTMLResponse)
+def case_page(case_id: str, store: Store) -> HTMLResponse:
+    try:
+        timeline = Q.timeline(store, case_id)
+    except ExportGraphError as exc:
+        return error(exc)
+    return page("case.html", case=timeline)
+
+
+@router.get("/sparql-ui", response_class=HTMLResponse)
+def sparql_page() -> HTMLResponse:
+    return page("sparql.html", examples=EXAMPLES)
+
+
+def negotiate(accept: str) -> str | None:
+    """The best of our offers for an Accept header (HTML for none or */*)."""
+    best: tuple[float, int, str] | None = None
+    for i, part in enumerate((accept or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media, q = fields[0].lower(), 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if media in ("*/*", "text/*"):
+            found: str | None = "html"
+        else:
+            found = OFFERS.get(media)
+        specific = 0 if media.endswith("*") else 1
+        if found and q > 0 and (best is None or (q, specific) > best[:2]):
+            best = (q, specific, found)
+    return best[2] if best else None
+
+
+def triples(store: GraphStore, record_id: str) -> list[ox.Triple]:
+    """The resource's statements and those of its own #-fragments (citations, quantities)."""
+    Q.check_id(record_id)
+    s = T.iri(record_id)
+    found = store.construct(f"""CONSTRUCT {{ ?a ?p ?o }} WHERE {{
+        {{ BIND(<{s}> AS ?a) ?a ?p ?o }} UNION
+        {{ <{s}> ?q ?a . FILTER(isIRI(?a) && STRSTARTS(STR(?a), "{s}#")) ?a ?p ?o }} }}""")
+    if not found:
+        raise NotFound(f"no resource with id {record_id!r}")
+    return sorted(set(found), key=str)
+
+
+@router.get("/id/{record_id:path}")
+def resource(record_id: str, request: Request, store: Store) -> Response:
+    kind = negotiate(request.headers.get("accept", ""))
+    try:
+        if kind is None:
+            raise _NotAcceptable("acceptable: text/html, text/turtle, application/ld+json, application/n-triples")
+        if kind != "html":
+            media, fmt = RDF_TYPES[kind]
+            body = ox.serialize(triples(store, record_id), format=fmt, prefixes=dict(T.PREFIXES))
+            return Response(body, media_type=media, headers={"Vary": "Accept"})
+        info = Q.describe(store, record_id)
+    except ExportGraphError as exc:
+        if kind == "html" or kind is None:
+            return error(exc)
+        return Response(exc.message + "\n", status_code=exc.status, media_type="text/plain; charset=utf-8")
+    return page("entity.html", r=info, **_entity_context(info))
+
+
+class _NotAcceptable(BadRequest):
+    status = 406
+
+
+def _entity_context(info: dict[str, Any]) -> dict[str, Any]:
+    facts = info["facts"]
+    validity = {curie(f["property"]): f["value"] for f in facts
+                if f["property"] in (T.EG + "validFrom", T.EG + "validUntil")}
+    classes = [curie(t).split(":")[-1] for t in info["types"]]
+    views = [("Neighbourhood graph", f"/views/neighbourhood/{info['id']}")]
+    if {"Case", "WtoDispute"} & set(classes):
+        views += [("Timeline page", f"/cases/{info['id']}"), ("Timeline graph", f"/views/case/{info['id']}")]
+    if "ControlEntry" in classes:
+        views.append(("Crosswalk graph", f"/views/crosswalk/{info['id']}"))
+    neighbours = sorted({(f["value_label"] or f["value"], f["value"]) for f in facts
+                         if f["iri"] and local(f["value"])})
+    return {"validity": validity, "classes": classes, "views": views, "neighbours": neighbours}

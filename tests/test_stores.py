@@ -1,0 +1,63 @@
+"""The same query suite against the embedded store and a real Oxigraph server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exportgraph.exc import BadRequest, StoreUnavailable
+from exportgraph.graph import compare as C
+from exportgraph.graph import items as I
+from exportgraph.graph import queries as Q
+from exportgraph.graph.store import RemoteStore
+
+from .conftest import free_port
+
+SUITE = {
+    "count by class": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
+    "point lookup": 'SELECT ?e WHERE { ?e skos:notation "3B001" } ORDER BY ?e',
+    "memberships": "SELECT ?m ?s WHERE { ?m a eg:RegimeMembership ; eg:membershipStatus ?s } ORDER BY ?m",
+    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "literal with language": 'SELECT ?s WHERE { ?s skos:prefLabel "中国"@zh }',
+}
+
+
+def _canon(rows: list[dict]) -> list[tuple]:  # type: ignore[type-arg]
+    return [tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows]
+
+
+@pytest.mark.parametrize("name", sorted(SUITE))
+def test_same_answers_on_both_stores(name: str, store, remote_store) -> None:  # type: ignore[no-untyped-def]
+    local = store.select(SUITE[name])
+    remote = remote_store.select(SUITE[name])
+    assert local, f"{name}: empty answer on the real data"
+    assert _canon(local) == _canon(remote)
+
+
+def test_ask_and_construct_on_both(store, remote_store) -> None:  # type: ignore[no-untyped-def]
+    q = "ASK { <https://w3id.org/exportgraph/id/cn> eg:isoCode \"CN\" }"
+    assert store.ask(q) and remote_store.ask(q)
+    c = "CONSTRUCT { ?s eg:isoCode ?c } WHERE { ?s eg:isoCode ?c }"
+    assert sorted(map(str, store.construct(c))) == sorted(map(str, remote_store.construct(c)))
+
+
+def test_library_on_both_stores(any_store) -> None:  # type: ignore[no-untyped-def]
+    cn = Q.memberships(any_store, dt.date(2023, 12, 31), "cn")
+    assert {m["regime"] for m in cn if m["status"] == "participant"} >= {"regime/nsg", "regime/zc"}
+    assert {m["regime"] for m in cn if m["status"] == "non-member"} >= {"regime/wa", "regime/mtcr"}
+    assert [e["list"] for e in I.lookup(any_store, "3B001")] == ["eu/list/annex-i", "us/list/ccl"]
+    result = C.compare(any_store, ["cn", "us"], dt.date(2026, 11, 29), ["licensing-time-limit"])
+    assert result["dimensions"][0]["outcome"] == "diverge"
+
+
+def test_bad_query_is_a_clean_error(any_store) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadRequest):
+        any_store.select("SELECT ?x WHERE { ?x ")
+
+
+def test_unreachable_remote_store_is_a_clean_error() -> None:
+    remote = RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout_s=2)
+    with pytest.raises(StoreUnavailable) as err:
+        remote.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert "unreachable" in err.value.message
