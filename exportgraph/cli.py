@@ -83,9 +83,9 @@ def print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None
     else:
         table = [[_cell(r.get(c)) for c in columns] for r in rows]
         widths = [min(60, max([len(c)] + [len(row[i]) for row in table])) for i, c in enumerate(columns)]
-        print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
         for row in table:
-            print("  ".join(v[:60].ljust(w) for v, w in zip(row, widths)))
+            print("  ".join(v[:60].ljust(w) for v, w in zip(row, widths, strict=True)))
         print(f"({len(table)} rows)", file=sys.stderr)
 
 
@@ -154,7 +154,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
             ox.serialize(sorted(triples, key=str), out, format=fmt, prefixes=_PREFIXES)
         else:
-            store.dump(out, format=fmt, **({"prefixes": _PREFIXES} if fmt != ox.RdfFormat.N_QUADS else {}))
+            if fmt == ox.RdfFormat.N_QUADS:
+                store.dump(out, format=fmt)
+            else:
+                store.dump(out, format=fmt, prefixes=_PREFIXES)
     finally:
         if args.output:
             out.close()

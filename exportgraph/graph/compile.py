@@ -179,7 +179,7 @@ class Compiler:
             if not isinstance(value, str) or not URL_RE.match(value):
                 raise DataError(f"{key}: expected an http(s) URL, got {value!r}", rec.path, rec.id)
             return Literal(value, datatype=nn(rng))
-        if isinstance(value, (dict, list)) or isinstance(value, (dt.date, bool)):
+        if isinstance(value, (dict, list, dt.date, bool)):
             raise DataError(f"{key}: expected text, got {value!r}", rec.path, rec.id)
         text = str(value)
         if spec.values and text not in spec.values:

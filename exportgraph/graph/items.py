@@ -191,7 +191,7 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
         day = as_of.isoformat()
         rows = [r for r in rows if (value(r["from"]) or "") <= day and (r["until"] is None or value(r["until"]) >= day)]
     entries = _entries(store, rows)
-    for entry, r in zip(entries, rows):
+    for entry, r in zip(entries, rows, strict=True):
         entry["linked_via"] = value(r["via"]).rsplit("/", 1)[-1]
         entry["confidence"] = value(r["conf"])
     by_jurisdiction: dict[str, list[Json]] = defaultdict(list)

@@ -236,7 +236,8 @@ def time_limits(store: GraphStore, jurisdiction: str | None = None, as_of: dt.da
 
 def cases(store: GraphStore) -> list[Json]:
     rows = store.select("""SELECT ?c (MIN(?d) AS ?first) (MAX(?d) AS ?last) (COUNT(?e) AS ?events) WHERE {
-        ?c a ?cls . VALUES ?cls { eg:Case eg:WtoDispute } ?c eg:hasEvent ?e . ?e eg:eventDate ?d } GROUP BY ?c ORDER BY ?first ?c""")
+        ?c a ?cls . VALUES ?cls { eg:Case eg:WtoDispute } ?c eg:hasEvent ?e . ?e eg:eventDate ?d }
+        GROUP BY ?c ORDER BY ?first ?c""")
     names = labels(store, [value(r["c"]) for r in rows])
     return [{"id": rid(value(r["c"])), "label": label_of(names.get(value(r["c"])), ""),
              "labels": names.get(value(r["c"]), {}), "first_event": value(r["first"]), "last_event": value(r["last"]),

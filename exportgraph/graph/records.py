@@ -200,7 +200,7 @@ class RecordReader:
             if not isinstance(row, list) or len(row) != len(columns):
                 raise DataError(f"row {n}: expected {len(columns)} cells", self.path, str(row)[:60])
             rec: dict[str, Any] = dict(base)
-            for col, cell in zip(columns, row):
+            for col, cell in zip(columns, row, strict=True):
                 if cell is None or cell == "":
                     continue
                 name, _, lang = col.partition("@")

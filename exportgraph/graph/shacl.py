@@ -9,6 +9,7 @@ skipped. tests/test_shacl.py checks that pyshacl agrees on sample data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -40,8 +41,15 @@ class Check:
     query: str
 
 
-def _n3(term: rdflib.term.Node) -> str:
-    return term.n3()
+def _n3(term: rdflib.term.Node | None) -> str:
+    if term is None:
+        raise ModelError("a shape lacks a required value (sh:path?)")
+    text: str = term.n3()
+    return text
+
+
+def _sorted(nodes: Iterable[rdflib.term.Node]) -> list[rdflib.term.Node]:
+    return sorted(nodes, key=str)
 
 
 class ShapeTranslator:
@@ -62,7 +70,7 @@ class ShapeTranslator:
 
     def checks(self) -> list[Check]:
         out: list[Check] = []
-        for shape in sorted(self.shapes.subjects(rdflib.RDF.type, SH.NodeShape)):
+        for shape in _sorted(self.shapes.subjects(rdflib.RDF.type, SH.NodeShape)):
             out.extend(self._node(shape))
         return out
 
@@ -77,7 +85,7 @@ class ShapeTranslator:
         name = str(shape).rsplit("#", 1)[-1]
         out: list[Check] = []
         paths: list[str] = []
-        for prop in sorted(self.shapes.objects(shape, SH.property)):
+        for prop in _sorted(self.shapes.objects(shape, SH.property)):
             out.extend(self._property(name, focus, prop))
             paths.append(_n3(self.shapes.value(prop, SH.path)))
         if self.shapes.value(shape, SH.closed) == rdflib.Literal(True):
@@ -86,7 +94,7 @@ class ShapeTranslator:
             out.append(Check(name, "property not allowed by the closed shape (?p)",
                              f"SELECT DISTINCT ?this ?p WHERE {{ {focus} ?this ?p ?o . "
                              f"FILTER (?p NOT IN ({', '.join(sorted(set(allowed)))})) }}"))
-        for rule in sorted(self.shapes.objects(shape, SH.sparql)):
+        for rule in _sorted(self.shapes.objects(shape, SH.sparql)):
             select = str(self.shapes.value(rule, SH.select)).replace("$this", "?this")
             message = str(self.shapes.value(rule, SH.message))
             body = select.split("WHERE", 1)[1].strip()[1:-1]
@@ -106,12 +114,12 @@ class ShapeTranslator:
         if min_count is not None:
             out.append(Check(label, f"fewer than {min_count} value(s) of {path}",
                              f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?o }} }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?o) < {int(min_count)})"))
+                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?o) < {int(str(min_count))})"))
         max_count = g.value(prop, SH.maxCount)
         if max_count is not None:
             out.append(Check(label, f"more than {max_count} value(s) of {path}",
                              f"SELECT ?this WHERE {{ {focus} ?this {path} ?o }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?o) > {int(max_count)})"))
+                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?o) > {int(str(max_count))})"))
         datatype = g.value(prop, SH.datatype)
         if datatype is not None:
             out.append(Check(label, f"value (?o) is not a literal of {datatype}",
