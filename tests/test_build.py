@@ -199,3 +199,20 @@ def test_no_shared_paths_in_package() -> None:
     offenders = [p for p in pkg.rglob("*.py") if "../shared" in p.read_text("utf-8")]
     assert offenders == []
     assert shutil.which  # keep the import used
+
+
+def test_serve_rebuilds_only_when_inputs_changed(tmp_data: Path, tmp_path: Path) -> None:
+    from exportgraph.api.serve import ensure_build
+    from exportgraph.graph.build import is_current
+    from exportgraph.settings import Settings
+
+    write(tmp_data, GOOD)
+    settings = Settings(data_dir=tmp_data, build_dir=tmp_path / "out")
+    ensure_build(settings)
+    first = read_manifest(settings.build_dir)
+    assert first is not None and is_current(first, tmp_data)
+    write(tmp_data, GOOD.replace("Nuclear Suppliers Group", "NSG"))
+    assert not is_current(first, tmp_data)
+    ensure_build(settings)
+    second = read_manifest(settings.build_dir)
+    assert second is not None and second.manifest["dataset"] != first.manifest["dataset"]

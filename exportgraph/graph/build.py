@@ -153,9 +153,7 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
     digest = _sha(payload)
     name = f"dataset-{digest[:12]}.nq"
     out_dir.mkdir(parents=True, exist_ok=True)
-    inputs = {str(p.relative_to(data_dir)): _sha(p.read_bytes()) for p in data.files}
-    for part in ("model.yaml", "exportgraph.ttl", "shapes.ttl"):
-        inputs[f"ontology/{part}"] = _sha(ontology_text(part).encode("utf-8"))
+    inputs = input_hashes(data_dir)
     classes = Counter(rec.type for rec in data.records.values())
     manifest: dict[str, Any] = {
         "exportgraph_version": exportgraph.__version__,
@@ -168,7 +166,7 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
         "data_as_of": max((s.issued for s in data.sources.values() if s.issued), default=None),
         "records_by_class": dict(sorted(classes.items())),
         "graphs": _graph_counts(lines),
-        "inputs": dict(sorted(inputs.items())),
+        "inputs": inputs,
         "outputs": {name: {"sha256": digest, "bytes": len(payload)}},
     }
     if manifest["data_as_of"] is not None:
@@ -184,6 +182,19 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
             old.unlink(missing_ok=True)
     log.info("built %s: %d quads in %d graphs", name, len(lines), len(manifest["graphs"]))
     return Build(out_dir, manifest)
+
+
+def input_hashes(data_dir: Path) -> dict[str, str]:
+    inputs = {str(p.relative_to(data_dir)): _sha(p.read_bytes()) for p in sorted(data_dir.rglob("*.yaml"))}
+    for part in ("model.yaml", "exportgraph.ttl", "shapes.ttl"):
+        inputs[f"ontology/{part}"] = _sha(ontology_text(part).encode("utf-8"))
+    return dict(sorted(inputs.items()))
+
+
+def is_current(built: Build, data_dir: Path) -> bool:
+    """Whether the build was made from exactly these data files and this ontology."""
+    return bool(built.manifest.get("inputs") == input_hashes(data_dir)
+                and built.manifest.get("exportgraph_version") == exportgraph.__version__)
 
 
 def read_manifest(out_dir: Path, required: bool = True) -> Build | None:

@@ -29,14 +29,25 @@ def dimensions(store: Store, format: Format = "json") -> Response:
     return page(rows, format, 1000, 0)
 
 
+def _compare(store: Any, jurisdictions: str, dimensions: str | None, as_of: str | None) -> dict[str, Any]:
+    """The comparison, memoised per store: a served graph never changes, so neither does the answer."""
+    key = (tuple(sorted(set(_split(jurisdictions)))), tuple(_split(dimensions)), as_of or "")
+    cache: dict[tuple[Any, ...], dict[str, Any]] = store.__dict__.setdefault("_compare_cache", {})
+    if key not in cache:
+        if len(cache) > 512:
+            cache.clear()
+        cache[key] = C.compare(store, list(key[0]), parse_as_of(as_of), list(key[1]) or None)
+    return cache[key]
+
+
 @router.get("/compare", summary="Positions per dimension, with pairwise verdicts, evidence and explanation")
 def compare(store: Store, jurisdictions: Jurisdictions = "cn,us,eu,jp", dimensions: Dimensions = None,
             as_of: AsOf = None) -> dict[str, Any]:
-    return C.compare(store, _split(jurisdictions), parse_as_of(as_of), _split(dimensions) or None)
+    return _compare(store, jurisdictions, dimensions, as_of)
 
 
 def _only(store: Any, jurisdictions: str, dimensions: str | None, as_of: str | None, outcome: str) -> Response:
-    result = C.compare(store, _split(jurisdictions), parse_as_of(as_of), _split(dimensions) or None)
+    result = _compare(store, jurisdictions, dimensions, as_of)
     rows = [d for d in result["dimensions"] if d["outcome"] == outcome]
     return page(rows, "json", 1000, 0, {"as_of": result["as_of"], "jurisdictions": result["jurisdictions"]})
 
