@@ -39,8 +39,9 @@ QUERIES = [
     "SELECT ?p ?o WHERE { <https://w3id.org/exportgraph/ontology#Agency> ?p ?o }",
     # a page of labels
     "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s LIMIT 20",
-    # counts per named graph
-    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY DESC(?n) LIMIT 10",
+    # the graphs a resource is stated in (a full-scan aggregate such as COUNT per graph takes ~0.6 s in memory
+    # at 700k quads and swamps every other figure: it is left out of the rotation)
+    "SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://w3id.org/exportgraph/ontology#Agency> ?p ?o } }",
     # a small graph
     "CONSTRUCT { ?c a <http://www.w3.org/2002/07/owl#Class> } WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } "
     "LIMIT 20",

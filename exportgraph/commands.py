@@ -1,72 +1,171 @@
-"""Extension point for CLI commands that live beside the core ones (lookups, compare, render)."""
+"""CLI commands beside the core ones: item lookups, crosswalks, customs codes, diffs, parties, comparison.
+
+Each prints a table, JSON or CSV, and fails with one line and a non-zero exit like every command.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from exportgraph.exc import BadRequest
 from exportgraph.settings import Settings
 
-RENDER_KINDS = ("neighbourhood", "path", "compare", "regimes", "crosswalk", "case")
+Add = Callable[..., argparse.ArgumentParser]
 
 
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
+def _store(settings: Settings) -> Any:
+    from exportgraph.cli import _store as open_
+
+    return open_(settings)
 
 
-def _build_view(args: argparse.Namespace, store: Any, settings: Settings) -> Any:
-    from exportgraph.graph import views as V
-    from exportgraph.graph.queries import parse_as_of
+def _emit(data: Any, fmt: str, columns: list[str] | None = None) -> None:
+    from exportgraph.cli import print_rows
 
-    ids: list[str] = args.ids
-    needs = {"neighbourhood": 1, "path": 2, "crosswalk": 1, "case": 1, "compare": 0, "regimes": 0}[args.kind]
-    if len(ids) != needs:
-        raise BadRequest(f"render {args.kind}: expected {needs} id(s), got {len(ids)}")
-    if args.kind == "neighbourhood":
-        return V.neighbourhood(store, ids[0], args.depth, _split(args.classes), _split(args.jurisdiction),
-                               settings.max_view_nodes)
-    if args.kind == "path":
-        return V.path(store, ids[0], ids[1])
-    if args.kind == "compare":
-        return V.comparison(store, _split(args.jurisdictions), parse_as_of(args.as_of))
-    if args.kind == "regimes":
-        return V.regimes(store, parse_as_of(args.as_of))
-    if args.kind == "crosswalk":
-        return V.crosswalk(store, ids[0])
-    return V.case(store, ids[0])
+    if fmt == "json" or columns is None:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print_rows(data, columns, fmt)
 
 
-def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.cli import _store
-    from exportgraph.graph.render import render
+def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.items import lookup
 
-    view = _build_view(args, _store(settings), settings)
-    html = render(view, inline=True, link_base=args.link_base)
-    try:
-        Path(args.output).write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise BadRequest(f"{args.output}: cannot write ({exc.strerror})") from None
-    note = f" ({view.message})" if view.message else ""
-    print(f"wrote {args.output}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links{note}")
+    _emit(lookup(_store(settings), args.code, args.list), args.format,
+          ["code", "list", "id", "valid_from", "valid_until", "label"])
     return 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add the item-level, comparison and rendering commands."""
-    from exportgraph.graph.terms import ID
+def cmd_crosswalk(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.items import crosswalk
 
-    p = add("render", cmd_render, "Draw a graph view as one standalone HTML file (vis-network inlined, no outside "
-            "requests): neighbourhood ID | path FROM TO | compare | regimes | crosswalk ENTRY | case CASE.")
-    p.add_argument("kind", choices=RENDER_KINDS)
-    p.add_argument("ids", nargs="*", help="resource id(s): one, two for path, none for compare and regimes")
-    p.add_argument("--output", "-o", required=True, help="HTML file to write")
-    p.add_argument("--depth", type=int, choices=[1, 2, 3], default=1, help="neighbourhood: hops (1-3)")
-    p.add_argument("--class", dest="classes", help="neighbourhood: only these classes (comma-separated)")
-    p.add_argument("--jurisdiction", help="neighbourhood: only these jurisdictions (comma-separated)")
-    p.add_argument("--jurisdictions", default="cn,us,eu,jp", help="compare: jurisdictions (comma-separated)")
-    p.add_argument("--as-of", help="compare, regimes: date YYYY-MM-DD")
-    p.add_argument("--link-base", default=ID,
-                   help=f"prefix of the page a node links to (default {ID}; e.g. http://127.0.0.1:8000/id/)")
+    result = crosswalk(_store(settings), args.entry)
+    if args.format == "json":
+        _emit(result, "json")
+        return 0
+    rows = [dict(r, kind=f"{r['match']} ({r['method']})") for r in result["correspondences"]]
+    rows += [dict(r, kind="via other correspondences") for r in result["via_other_correspondences"]]
+    rows += [dict(r, kind="same code only (candidate)") for r in result["same_code_candidates"]]
+    rows += [{"id": c["id"], "code": c["code"], "list": c["nomenclature"], "kind": f"customs ({c['confidence']})",
+              "label": ""} for c in result["customs_codes"]]
+    print(f"{result['entry']}: {result['label']}")
+    _emit(rows, args.format, ["kind", "code", "list", "id", "label"])
+    if result["note"]:
+        print(result["note"])
+    return 0
+
+
+def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.items import customs_candidates
+    from exportgraph.graph.queries import parse_as_of
+
+    result = customs_candidates(_store(settings), args.code, parse_as_of(args.as_of))
+    if args.format == "json":
+        _emit(result, "json")
+        return 0
+    rows = [dict(e, jurisdiction=j) for j, entries in result["candidates"].items() for e in entries]
+    _emit(rows, args.format, ["jurisdiction", "code", "list", "linked_via", "confidence", "label"])
+    print(result["note"])
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.exc import BadRequest
+    from exportgraph.graph.items import diff
+    from exportgraph.graph.queries import parse_as_of
+
+    before, after = parse_as_of(args.before), parse_as_of(args.after)
+    if before is None or after is None:
+        raise BadRequest("give two dates YYYY-MM-DD")
+    result = diff(_store(settings), args.scope, before, after)
+    if args.format == "json":
+        _emit(result, "json")
+        return 0
+    known = result["in_force_before"] if result["in_force_before"] is not None else "unknown"
+    print(f"{args.scope}: {known} entries in force on {result['before']}, {result['in_force_after']} on {result['after']}")
+    rows = [dict(e, change="added") for e in result["added"]] + [dict(e, change="removed") for e in result["removed"]]
+    rows += [dict(c["after"], change="changed") for c in result["changed"]]
+    _emit(rows, args.format, ["change", "list", "code", "valid_from", "valid_until", "label"])
+    if result["note"]:
+        print(f"note: {result['note']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.queries import search
+
+    _emit(search(_store(settings), args.text, limit=args.limit, cls=args.type), args.format, ["type", "id", "label"])
+    return 0
+
+
+def cmd_party(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.items import parties
+
+    rows = parties(_store(settings), args.name, args.list, limit=args.limit)
+    if args.format == "json":
+        _emit(rows, "json")
+        return 0
+    flat = [{"name": p["name"], "original": p["original_name"], "country": p["country"], "list": lst["list"],
+             "date": lst["date"], "basis": lst["basis"]} for p in rows for lst in p["listings"]]
+    _emit(flat, args.format, ["name", "original", "country", "list", "date", "basis"])
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from exportgraph.graph.compare import compare
+    from exportgraph.graph.queries import parse_as_of
+
+    dims = [d for d in (args.dimensions or "").split(",") if d] or None
+    result = compare(_store(settings), args.jurisdictions.split(","), parse_as_of(args.as_of), dims)
+    if args.format == "json":
+        _emit(result, "json")
+        return 0
+    rows = [{"dimension": d["dimension"], "outcome": d["outcome"], "verdict": d["verdict"],
+             **{p["jurisdiction"]: p["value"] for p in d["positions"]}, "why": d["explanation"]}
+            for d in result["dimensions"]]
+    _emit(rows, args.format, ["dimension", "outcome", "verdict", *result["jurisdictions"], "why"])
+    return 0
+
+
+def _fmt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+
+def register(add: Add) -> None:
+    """Add the item-level, comparison and rendering commands."""
+    p = add("entry", cmd_entry, "Look an entry up by code in every list (or one).")
+    p.add_argument("code", help="e.g. 3B001, 3B001.a.1, 1C902")
+    p.add_argument("--list", help="a list id, e.g. eu/list/annex-i")
+    _fmt(p)
+    p = add("crosswalk", cmd_crosswalk, "An entry's counterparts in every other list, and its customs codes.")
+    p.add_argument("entry", help="an entry id, or a code that is in one list only")
+    _fmt(p)
+    p = add("customs", cmd_customs, "Candidate control entries for an HS (2/4/6 digits) or CN (8 digits) code.")
+    p.add_argument("code")
+    p.add_argument("--as-of", help="only entries in force on this date")
+    _fmt(p)
+    p = add("diff", cmd_diff, "What changed in a list (or a jurisdiction's lists) between two dates.")
+    p.add_argument("scope", help="a list id (cn/list/dual-use-items) or a jurisdiction (cn)")
+    p.add_argument("before")
+    p.add_argument("after")
+    _fmt(p)
+    p = add("search", cmd_search, "Search labels, titles and codes in English, Chinese or Japanese.")
+    p.add_argument("text")
+    p.add_argument("--type", help="a class, e.g. ControlEntry, Agency, LegalInstrument")
+    p.add_argument("--limit", type=int, default=20)
+    _fmt(p)
+    p = add("party", cmd_party, "Find a party on the party lists.")
+    p.add_argument("name")
+    p.add_argument("--list", help="a party list id, e.g. us/list/entity-list")
+    p.add_argument("--limit", type=int, default=20)
+    _fmt(p)
+    p = add("compare", cmd_compare, "Compare jurisdictions on the dimensions: converge or diverge, with evidence.")
+    p.add_argument("jurisdictions", nargs="?", default="cn,us,eu,jp")
+    p.add_argument("--dimensions", help="comma-separated dimension codes (default: all)")
+    p.add_argument("--as-of", help="date YYYY-MM-DD (default: every position regardless of date)")
+    _fmt(p)
+    from exportgraph import render_cli
+
+    render_cli.register(add)

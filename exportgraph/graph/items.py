@@ -237,27 +237,57 @@ def in_force(store: GraphStore, scope: str, day: dt.date) -> dict[str, Json]:
 
 
 def diff(store: GraphStore, scope: str, before: dt.date, after: dt.date) -> Json:
-    """What changed in a list (or a jurisdiction's lists) between two dates: added, removed, changed."""
+    """What changed in a list (or a jurisdiction's lists) between two dates: added, removed, changed.
+
+    When the first date precedes every edition the graph holds, what was controlled then is unknown: only
+    entries known to have begun inside the window count as added (an entry with its own start date, or an
+    entry of an amendment edition); entries of a consolidated edition are not claimed as new.
+    """
     if after < before:
         raise BadRequest(f"the second date {after} is before the first {before}")
     note = None
+    new = in_force(store, scope, after)
     try:
         old = in_force(store, scope, before)
     except BadRequest:
-        # Before the first edition the graph knows no entries: report only what began in the window.
-        new = in_force(store, scope, after)
-        began = {k: v for k, v in new.items() if (v["valid_from"] or "") > before.isoformat()}
-        old = {k: v for k, v in new.items() if k not in began}
-        note = (f"the graph holds no edition of {scope} in force on {before}; 'added' lists the entries whose "
-                f"validity began after {before}, and nothing is said about entries controlled before")
-    new = in_force(store, scope, after)
+        began = _began_after(store, scope, before)
+        old = {k: v for k, v in new.items() if v["id"] not in began}
+        note = (f"the graph holds no edition of {scope} in force on {before}: 'added' lists only the entries "
+                f"known to have begun after {before} (own start date, or an amendment edition); "
+                "the others are not compared")
+        new = {k: v for k, v in new.items() if v["id"] in began}
+        old = {}
+    else:
+        partial = [str(d) for d in (before, after) if not _consolidated_in_force(store, scope, d)]
+        if partial:
+            note = (f"no consolidated edition of {scope} is in force on {' and '.join(partial)}: only entries of "
+                    "amendment editions are known then, so the comparison covers those entries alone")
     added = [new[k] for k in sorted(set(new) - set(old))]
     removed = [old[k] for k in sorted(set(old) - set(new))]
     changed = [{"before": old[k], "after": new[k]} for k in sorted(set(old) & set(new))
                if old[k]["label"] != new[k]["label"] or old[k]["id"] != new[k]["id"]]
     return {"scope": scope, "before": before.isoformat(), "after": after.isoformat(),
-            "in_force_before": len(old), "in_force_after": len(new),
+            "in_force_before": len(old) if not note or "amendment editions are known" in note else None,
+            "in_force_after": len(in_force(store, scope, after)),
             "added": added, "removed": removed, "changed": changed, "note": note}
+
+
+def _consolidated_in_force(store: GraphStore, scope: str, day: dt.date) -> bool:
+    lists_filter = (f"VALUES ?l {{ <{T.iri(scope)}> }}" if "/" in scope else f"?l eg:jurisdiction <{T.iri(scope)}> .")
+    d = f'"{day.isoformat()}"^^xsd:date'
+    return store.ask(f"""ASK {{ {lists_filter} ?ed eg:editionOf ?l ; eg:validFrom ?f .
+        FILTER NOT EXISTS {{ ?ed eg:editionKind eg:EditionKind-amendment }}
+        OPTIONAL {{ ?ed eg:validUntil ?u }} FILTER(?f <= {d} && (!BOUND(?u) || ?u >= {d})) }}""")
+
+
+def _began_after(store: GraphStore, scope: str, day: dt.date) -> set[str]:
+    """Ids of entries known to have begun after the day: their own eg:validFrom, or their amendment edition's."""
+    lists_filter = (f"VALUES ?l {{ <{T.iri(scope)}> }}" if "/" in scope else f"?l eg:jurisdiction <{T.iri(scope)}> .")
+    d = f'"{day.isoformat()}"^^xsd:date'
+    rows = store.select(f"""SELECT DISTINCT ?e WHERE {{ {lists_filter} ?ed eg:editionOf ?l . ?e skos:inScheme ?ed .
+        {{ ?e eg:validFrom ?f }} UNION {{ ?ed eg:editionKind eg:EditionKind-amendment ; eg:validFrom ?f
+        FILTER NOT EXISTS {{ ?e eg:validFrom ?own }} }} FILTER(?f > {d}) }}""")
+    return {rid(value(r["e"])) or "" for r in rows}
 
 
 def parties(store: GraphStore, name: str, list_id: str | None = None, limit: int = 50) -> list[Json]:
