@@ -61,3 +61,50 @@ def test_unreachable_remote_store_is_a_clean_error() -> None:
     with pytest.raises(StoreUnavailable) as err:
         remote.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert "unreachable" in err.value.message
+
+
+def test_cli_load_into_a_real_server_through_the_graph_store_protocol(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from .conftest import oxigraph_binary
+    from .test_build import GOOD, write
+
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, GOOD)
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "ox"), "--bind",
+                             f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        args = ["--data-dir", str(data), "--build-dir", str(tmp_path / "b")]
+        run = lambda *a: subprocess.run([sys.executable, "-m", "exportgraph", *a], capture_output=True,  # noqa: E731
+                                        text=True)
+        assert run("build", *args).returncode == 0
+        loaded = run("load", "--into", f"{base}/store", *args)
+        assert loaded.returncode == 0, loaded.stderr
+        remote = RemoteStore(f"{base}/query")
+        rows = remote.select("SELECT ?n WHERE { ?j eg:isoCode ?n }")
+        assert [r["n"].value for r in rows] == ["CN"]
+        graphs = remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert len(graphs) == 3
+        queried = run("query", "SELECT ?n WHERE { ?j eg:isoCode ?n }", "--store", "remote", "--remote-query-url",
+                      f"{base}/query", "--format", "csv", *args)
+        assert queried.stdout.splitlines() == ["n", "CN"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    down = subprocess.run([sys.executable, "-m", "exportgraph", "query", "ASK {}", "--store", "remote",
+                           "--remote-query-url", f"{base}/query"], capture_output=True, text=True)
+    assert down.returncode != 0 and "unreachable" in down.stderr and "Traceback" not in down.stderr
