@@ -51,4 +51,4 @@ def iso(name: str) -> str:
     try:
         return ISO[name.strip()]
     except KeyError:
-        raise SystemExit(f"no ISO code for country name {name!r}: add it to scripts/_countries.py")
+        raise SystemExit(f"no ISO code for country name {name!r}: add it to scripts/_countries.py") from None

@@ -11,7 +11,6 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-
 from _common import parse_args, write_yaml
 
 EU, US, JP = "eu/list/annex-i/2025-11-15", "us/list/ccl/2026-07-23", "jp/list/appended-table-1/2026-06-05"

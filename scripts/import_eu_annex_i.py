@@ -12,7 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from _common import Date, clean, good_name, parse_args, regime_origin, trim, write_yaml
+from _common import Date, clean, good_name, parse_args, regime_origin, write_yaml
 from _countries import iso
 
 EDITION_DATE = "2025-11-15"
@@ -175,7 +175,6 @@ def main():
                 heading[code] = rest
     five = sorted(c for c in order if "." not in c)
     dotted = [c for c in order if "." in c]
-    no_heading = [c for c in order if heading[c] is None]
     stats["five-character entries"] = len(five)
 
     def parent(code):
@@ -211,7 +210,7 @@ def main():
         tid = None
         if code in thr:
             tid = f"{eid}/threshold-1"
-        entry_rows.append([eid, code, trim(label, 200), EDITION, f"{EDITION}/category-{code[0]}", reg,
+        entry_rows.append([eid, code, good_name(label) or code, EDITION, f"{EDITION}/category-{code[0]}", reg,
                            "derived from the numbering convention" if reg else None, URL, tid])
         if reg:
             stats[f"regime origin {reg}"] += 1

@@ -88,7 +88,7 @@ def assign_slugs(keys: list[tuple[str, str]]) -> list[str]:
     slug, every one of them gets a hash of name+disambiguator appended, so ids do not
     depend on the order of the snapshot."""
     base = []
-    for name, extra in keys:
+    for name, _extra in keys:
         s = slugify(name)
         base.append(s if s else "h-" + short_hash(name))
     counts: dict[str, int] = {}

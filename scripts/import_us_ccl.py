@@ -229,7 +229,7 @@ def main():
     rows_by_iso = {}
     for name, row in chart["countries"].items():
         rows_by_iso.setdefault(iso(name), (name, row))
-    for name, info in chart.get("embargoed", {}).items():
+    for name, _info in chart.get("embargoed", {}).items():
         rows_by_iso.setdefault(iso(name), (name, {"marks": [], "embargoed": True}))
     for code in sorted(rows_by_iso):
         name, row = rows_by_iso[code]
