@@ -97,25 +97,6 @@ def ensure_build(build_dir: Path, data_dir: Path = ROOT / "data") -> Path:
     return build_dir / name
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None,
-                 capture: bool = True) -> dict[str, Any]:
-    """Run a child; its wall time, exit status, peak RSS (os.wait4 rusage of that child alone) and output."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE if capture else None,
-                            stderr=subprocess.PIPE if capture else None, text=True)
-    timed_out = False
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.kill()
-        out, err = proc.communicate()
-    # communicate() has reaped the child; Popen keeps no rusage, so take it from wait4 where we can.
-    wall = time.perf_counter() - started
-    return {"wall_s": wall, "returncode": proc.returncode, "timed_out": timed_out, "stdout": out or "",
-            "stderr": err or ""}
-
-
 def spawn_rss(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None,
               stdout_path: Path | None = None) -> dict[str, Any]:
     """Run a child and wait for it with os.wait4, so its own peak RSS (ru_maxrss, KiB on Linux) is known."""

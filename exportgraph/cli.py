@@ -146,7 +146,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES}
     fmt = formats[args.format]
     store = ox.Store()
-    store.bulk_load(path=str(built.dataset), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(built.dataset), format=ox.RdfFormat.N_QUADS)
     out: Any = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115 - closed below
     try:
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):

@@ -70,13 +70,21 @@ def _check_list(store: GraphStore, list_id: str) -> str:
     return T.iri(list_id)
 
 
+def _spellings(code: str) -> set[str]:
+    """The ways lists write a code: as given, upper case, and entry upper case with sub-items lower (3B001.a.1)."""
+    head, dot, tail = code.partition(".")
+    return {code, code.upper(), code.lower(), head.upper() + dot + tail.lower()}
+
+
 def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Json]:
     """Entries with this code (case-insensitive), in every list or one."""
     code = _check_code(code)
     scope = f"?ed eg:editionOf <{_check_list(store, list_id)}> ." if list_id else ""
-    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{
+    # Bound spellings, not FILTER(LCASE()): a bound literal is an index lookup, the filter a scan.
+    spellings = " ".join(_lit(c) for c in sorted(_spellings(code)))
+    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{ VALUES ?code {{ {spellings} }}
         ?e a eg:ControlEntry ; skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {scope}
-        FILTER(LCASE(?code) = {_lit(code.lower())}) OPTIONAL {{ ?e skos:broader ?parent }}
+        OPTIONAL {{ ?e skos:broader ?parent }}
         {_effective('?e', '?ed')} }} ORDER BY ?l ?from ?e""")
     if not rows:
         where = f"list {list_id}" if list_id else "any list"
