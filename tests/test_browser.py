@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,8 @@ from exportgraph.graph.build import Build, build
 from exportgraph.graph.store import EmbeddedStore
 from exportgraph.settings import Settings
 
-from .conftest import ARTIFACTS, free_port
+from .conftest import ARTIFACTS
+from .servers import Server
 
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -67,32 +67,6 @@ VIEWS = ["/views/neighbourhood/cn", "/views/neighbourhood/regime/nsg?depth=2", "
          "/views/case/case/cn-gallium-germanium", "/views/path?from=case/cn-graphite&to=jp"]
 PAGES = ["/", "/compare", "/compare?as_of=2023-12-31&jurisdictions=cn,us", "/cases", "/cases/case/cn-graphite",
          "/id/cn", "/id/us/list/ccl/2026-07-23/3B001", "/sparql-ui"]
-
-
-class Server:
-    def __init__(self, settings: Settings, state: GraphState | None = None) -> None:
-        import uvicorn
-
-        from exportgraph.api.app import create_app
-
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings, state), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 180
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.1)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")

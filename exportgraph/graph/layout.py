@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 import networkx as nx
 
@@ -109,7 +109,7 @@ def components(graph: nx.Graph) -> Positions:
     return out
 
 
-def columns(groups: list[list[Hashable]], gap: float = 320.0, step: float = 70.0) -> Positions:
+def columns(groups: Sequence[Sequence[Hashable]], gap: float = 320.0, step: float = 70.0) -> Positions:
     """Each group a vertical column, centred on y = 0."""
     out: Positions = {}
     for col, group in enumerate(groups):
@@ -119,5 +119,5 @@ def columns(groups: list[list[Hashable]], gap: float = 320.0, step: float = 70.0
     return out
 
 
-def line(nodes: list[Hashable], step: float = 200.0) -> Positions:
+def line(nodes: Sequence[Hashable], step: float = 200.0) -> Positions:
     return {node: (i * step, 0.0) for i, node in enumerate(nodes)}

@@ -234,7 +234,7 @@ def path(store: GraphStore, source: str, target: str) -> View:
     meta = node_meta(store, chain)
     for n in chain:
         add_node(view_graph, n, meta.get(n, {}), root=n in (a, b))
-    for x, y in zip(chain, chain[1:]):
+    for x, y in zip(chain, chain[1:], strict=False):
         rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?o) {{ (<{x}> <{y}>) (<{y}> <{x}>) }}
             ?s ?p ?o . {NOT_EXCLUDED} }} ORDER BY ?p""")
         for r in rows[:1]:
@@ -396,7 +396,7 @@ def case(store: GraphStore, case_id: str) -> View:
     add_node(graph, root, meta.get(root, {}), root=True, x=-300.0, y=0.0)
     previous = root
     touching: dict[str, list[float]] = {}
-    for e, x in zip(events, xs):
+    for e, x in zip(events, xs, strict=True):
         n = T.iri(e["id"])
         add_node(graph, n, meta.get(n, {}), [f"Type: {e['type']}", e["description"] or ""],
                  label=f"{e['date']}\n{e['type']}", x=x, y=0.0)

@@ -133,7 +133,7 @@ def sparql_page() -> HTMLResponse:
 def negotiate(accept: str) -> str | None:
     """The best of our offers for an Accept header (HTML for none or */*)."""
     best: tuple[float, int, str] | None = None
-    for i, part in enumerate((accept or "*/*").split(",")):
+    for part in (accept or "*/*").split(","):
         fields = [f.strip() for f in part.split(";")]
         media, q = fields[0].lower(), 1.0
         for f in fields[1:]:
