@@ -204,8 +204,17 @@ class Compiler:
         for members in _components(edges):
             digest = hashlib.sha256("\n".join(members).encode()).hexdigest()[:12]
             group = T.iri(f"crosswalk/{digest}")
+            self._add(group, T.RDF + "type", nn(T.SKOS + "Collection"), graph)
+            codes = sorted({self._notation(m) for m in members})
+            self._add(group, T.RDFS + "label", Literal("crosswalk group: " + ", ".join(codes), language="en"), graph)
             for member in members:
                 self._add(T.iri(member), self.eg + "crosswalkGroup", nn(group), graph)
+                self._add(group, T.SKOS + "member", nn(T.iri(member)), graph)
+
+    def _notation(self, record_id: str) -> str:
+        rec = self.data.records.get(record_id)
+        notation = rec.props.get("skos:notation") if rec else None
+        return str(notation[0]) if notation else record_id
 
 
 def _components(edges: dict[str, set[str]]) -> Iterator[list[str]]:

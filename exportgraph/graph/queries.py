@@ -121,7 +121,7 @@ def describe(store: GraphStore, record_id: str) -> Json:
     check_id(record_id)
     subject = T.iri(record_id)
     rows = store.select(f"""SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{subject}> ?p ?o }} }} ORDER BY ?p ?o""")
-    if not rows:
+    if not rows and not store.ask(f"ASK {{ ?s ?p <{subject}> }}"):
         raise NotFound(f"no resource with id {record_id!r}")
     facts: list[Json] = []
     objects: list[str] = []
