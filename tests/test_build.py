@@ -119,6 +119,15 @@ BAD = {
     "source without url": ("sources:\n  - {id: src/t/x, title: T, kind: primary}\n", "url"),
     "missing required": (SOURCE + "records:\n  - {id: cn, type: Jurisdiction, source: src/t/doc}\n", "required"),
     "duplicate id": (GOOD + "  - {id: cn, type: Jurisdiction, source: src/t/doc, eg:isoCode: CN}\n", "twice"),
+    # A final newline passed `$`-anchored checks and crashed in pyoxigraph, or reached the graph.
+    "id with a final newline": (SOURCE + 'records:\n  - {id: "cn\\n", type: Jurisdiction, source: src/t/doc,'
+                                " eg:isoCode: CN}\n", "expected segments"),
+    "url with a final newline": ('sources:\n  - {id: src/t/x, title: T, kind: primary, url: "https://example.org/\\n"}\n',
+                                 "url"),
+    "bad language tag of a source": (SOURCE.replace("{en: A test document}", "{en_GB: A test document}"),
+                                     "language tag"),
+    "bad language tag of a record": (SOURCE + 'records:\n  - {id: cn, type: Jurisdiction, source: src/t/doc,'
+                                     ' eg:isoCode: CN, skos:prefLabel: {"en\\n": China}}\n', "language tag"),
 }
 
 
@@ -216,3 +225,34 @@ def test_serve_rebuilds_only_when_inputs_changed(tmp_data: Path, tmp_path: Path)
     ensure_build(settings)
     second = read_manifest(settings.build_dir)
     assert second is not None and second.manifest["dataset"] != first.manifest["dataset"]
+
+
+def test_all_errors_mode_reports_a_bad_correspondence(tmp_data: Path) -> None:
+    """`validate` (all_errors) lists the errors; the derived pass must not trip over the failed record."""
+    write(tmp_data, SOURCE + "records:\n  - {id: c/1, type: Correspondence, source: src/t/doc,"
+          " eg:correspondenceOf: x, eg:correspondsTo: y}\n")
+    with pytest.raises(DataError) as err:
+        compile_dataset(tmp_data, all_errors=True)
+    assert "no data file defines" in err.value.message
+
+
+def test_manifest_hashes_the_bytes_the_build_read(tmp_data: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file edited while a build runs must not be recorded as built (serve would not rebuild)."""
+    import hashlib
+
+    from exportgraph.graph import build as B
+
+    path = write(tmp_data, GOOD)
+    original = hashlib.sha256(path.read_bytes()).hexdigest()
+    real = B.compile_dataset
+
+    def edited_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(*args, **kwargs)
+        path.write_text(GOOD.replace("Nuclear Suppliers Group", "NSG"), encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(B, "compile_dataset", edited_meanwhile)
+    result = B.build(tmp_data, tmp_path / "out")
+    assert result.manifest["inputs"]["a.yaml"] == original
+    assert not B.is_current(result, tmp_data)

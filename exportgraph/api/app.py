@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 import exportgraph
 from exportgraph.api import limits
@@ -53,6 +54,13 @@ def _errors(app: FastAPI) -> None:
         if exc.status >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc.message)
         return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(HTTPException)
+    async def routing(request: Request, exc: HTTPException) -> JSONResponse:
+        # What Starlette answers by itself (no route: 404, wrong method: 405) in the family's shape.
+        name = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
+        return JSONResponse({"error": name, "detail": str(exc.detail)}, status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

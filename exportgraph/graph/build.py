@@ -153,7 +153,7 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
     digest = _sha(payload)
     name = f"dataset-{digest[:12]}.nq"
     out_dir.mkdir(parents=True, exist_ok=True)
-    inputs = input_hashes(data_dir)
+    inputs = input_hashes(data_dir, data.hashes)
     classes = Counter(rec.type for rec in data.records.values())
     manifest: dict[str, Any] = {
         "exportgraph_version": exportgraph.__version__,
@@ -184,8 +184,12 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
     return Build(out_dir, manifest)
 
 
-def input_hashes(data_dir: Path) -> dict[str, str]:
-    inputs = {str(p.relative_to(data_dir)): _sha(p.read_bytes()) for p in sorted(data_dir.rglob("*.yaml"))}
+def input_hashes(data_dir: Path, read: dict[str, str] | None = None) -> dict[str, str]:
+    """SHA-256 of every data file and ontology file; `read`: the hashes of the bytes a build actually read."""
+    if read is not None:
+        inputs = dict(read)
+    else:
+        inputs = {str(p.relative_to(data_dir)): _sha(p.read_bytes()) for p in sorted(data_dir.rglob("*.yaml"))}
     for part in ("model.yaml", "exportgraph.ttl", "shapes.ttl"):
         inputs[f"ontology/{part}"] = _sha(ontology_text(part).encode("utf-8"))
     return dict(sorted(inputs.items()))

@@ -27,6 +27,16 @@ from exportgraph.graph.store import GraphStore
 TO_CALENDAR_DAYS = {"calendar-day": (1.0, False), "working-day": (7 / 5, True), "month": (30.4375, True),
                     "year": (365.25, False)}
 SIMILAR_RATIO = 1.25
+# The graph holds a handful of jurisdictions; work per request grows with the square of the number asked for.
+MAX_JURISDICTIONS = 50
+
+
+def _checked(jurisdictions: list[str]) -> list[str]:
+    """Distinct, well-formed jurisdiction ids, sorted, at most MAX_JURISDICTIONS of them."""
+    distinct = sorted(dict.fromkeys(jurisdictions))
+    if len(distinct) > MAX_JURISDICTIONS:
+        raise BadRequest(f"jurisdictions: at most {MAX_JURISDICTIONS}, got {len(distinct)}")
+    return [check_id(j) for j in distinct]
 
 
 def dimensions(store: GraphStore) -> list[Json]:
@@ -134,9 +144,9 @@ ORDER = {"same": 0, "similar": 1, "different": 2, "not comparable": 3}
 def compare(store: GraphStore, jurisdictions: list[str], as_of: dt.date | None = None,
             dims: list[str] | None = None) -> Json:
     """Per dimension: positions, pairwise verdicts, and the overall verdict, converge or diverge."""
+    jurisdictions = _checked(jurisdictions)
     if len(jurisdictions) < 2:
-        raise BadRequest("jurisdictions: give at least two, e.g. cn,us")
-    jurisdictions = sorted(dict.fromkeys(jurisdictions))
+        raise BadRequest("jurisdictions: give at least two different ones, e.g. cn,us")
     known = {d["code"]: d for d in dimensions(store)}
     wanted = dims or sorted(known)
     unknown = [d for d in wanted if d not in known]
@@ -189,7 +199,7 @@ def regime_overlap(store: GraphStore, jurisdictions: list[str], as_of: dt.date |
     """Which regimes each jurisdiction participates in, and the overlap (Jaccard) per pair."""
     from exportgraph.graph.queries import memberships
 
-    held: dict[str, set[str]] = {j: set() for j in jurisdictions}
+    held: dict[str, set[str]] = {j: set() for j in _checked(jurisdictions)}
     status: dict[str, dict[str, str]] = defaultdict(dict)
     for m in memberships(store, as_of):
         if m["jurisdiction"] in held:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -20,12 +19,11 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from exportgraph.exc import DataError
 from exportgraph.graph import terms as T
-from exportgraph.graph.records import URL_RE, DataSet, Record, Source, lang_map, parse_date
+from exportgraph.graph.records import LANG_RE, URL_RE, DataSet, Record, Source, lang_map, parse_date
 from exportgraph.ontology.model import LANG_STRING, RESOURCE, Model, PropertySpec
 
 RDF_TYPE = NamedNode(T.RDF + "type")
 XSD_DATE = NamedNode(T.XSD + "date")
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MATCH = {"exact": "exactMatch", "close": "closeMatch", "broad": "broadMatch",
          "narrow": "narrowMatch", "related": "relatedMatch"}
 
@@ -41,6 +39,7 @@ class Compiler:
         self.errors = errors
         self.quads: list[Quad] = []
         self.eg = model.ns
+        self.failed: set[str] = set()  # records that raised (collected with errors): no derived statements
 
     def _add(self, s: str, p: str, o: NamedNode | Literal, g: str) -> None:
         self.quads.append(Quad(nn(s), nn(p), o, nn(g)))
@@ -55,6 +54,7 @@ class Compiler:
                 if self.errors is None:
                     raise
                 self.errors.append(exc)
+                self.failed.add(rec.id)
         self._derived()
         return self.quads
 
@@ -191,7 +191,7 @@ class Compiler:
         graph = T.iri(T.DERIVED_SOURCE_ID)
         edges: dict[str, set[str]] = defaultdict(set)
         for rec in self.data.records.values():
-            if rec.type != "Correspondence":
+            if rec.type != "Correspondence" or rec.id in self.failed:
                 continue
             a = str(rec.props["eg:correspondenceOf"][0])
             b = str(rec.props["eg:correspondsTo"][0])

@@ -11,19 +11,23 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+import pyoxigraph as ox
+
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.queries import Json, check_id, label_of, labels, rid, value
 from exportgraph.graph.store import GraphStore
 
-CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}$")
-CUSTOMS_RE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{8})$")
+# \Z, not $ (which also matches before a final newline); [0-9], not \d (which matches any script's digits).
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}\Z")
+CUSTOMS_RE = re.compile(r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8})\Z")
 INDICATIVE = ("Indicative only: customs codes and control entries are not in one-to-one correspondence; "
               "classify the item against the control list text.")
 
 
 def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A SPARQL string literal: pyoxigraph escapes quotes, backslashes, newlines and control characters."""
+    return str(ox.Literal(text))
 
 
 def _effective(entry: str, edition: str) -> str:

@@ -68,7 +68,9 @@ def radial(graph: nx.Graph, root: Hashable) -> Positions:
         ordered = sorted(layer, key=parent_angle)
         radius = max(_ring_radius(depth, len(ordered)), radius + RING)
         for i, node in enumerate(ordered):
-            theta = 2 * math.pi * i / len(ordered)
+            # Start at the top and turn each ring a little, so that small rings do not put long labels
+            # side by side on one horizontal line.
+            theta = 2 * math.pi * i / len(ordered) - math.pi / 2 + depth * 0.35
             angle[node] = theta
             positions[node] = (radius * math.cos(theta), radius * math.sin(theta))
     # Anything not reachable from the root (should not happen in a neighbourhood) goes on an outer ring.

@@ -38,7 +38,8 @@ Loader.yaml_implicit_resolvers = {
 
 SOURCE_KINDS = ("primary", "official", "secondary", "dataset", "editorial")
 RESERVED = {"id", "type", "source", "locator", "unverified"}
-URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+\Z")  # \Z: $ would let a final newline through
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 
 
 @dataclass
@@ -68,6 +69,7 @@ class DataSet:
     sources: dict[str, Source] = field(default_factory=dict)
     records: dict[str, Record] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 of the bytes read, by path under the root
 
 
 def lang_map(value: Any, path: str, rid: str, key: str) -> dict[str, str]:
@@ -76,6 +78,9 @@ def lang_map(value: Any, path: str, rid: str, key: str) -> dict[str, str]:
     if isinstance(value, dict) and value and all(
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
     ):
+        bad = [k for k in value if not LANG_RE.match(k)]
+        if bad:
+            raise DataError(f"{key}: bad language tag {bad[0]!r} (expected one like en, zh, ja, zh-Hant)", path, rid)
         return {str(k): str(v) for k, v in value.items()}
     raise DataError(f"{key}: expected a string or a map of language to text, got {value!r}", path, rid)
 
@@ -215,9 +220,9 @@ class RecordReader:
 CACHE_VERSION = b"records-v1"
 
 
-def parse_yaml(path: Path, rel: str, cache: Path | None = None) -> Any:
+def parse_yaml(path: Path, rel: str, cache: Path | None = None, raw: bytes | None = None) -> Any:
     """The file's YAML, through a cache of parsed files keyed by their SHA-256 (parsing is most of a build)."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     key = hashlib.sha256(CACHE_VERSION + raw).hexdigest()
     cached = cache / f"{key}.pickle" if cache else None
     if cached is not None and cached.exists():
@@ -243,7 +248,10 @@ def parse_yaml(path: Path, rel: str, cache: Path | None = None) -> Any:
 
 def read_file(model: Model, path: Path, root: Path, into: DataSet, cache: Path | None = None) -> None:
     rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
-    doc = parse_yaml(path, rel, cache)
+    raw = path.read_bytes()
+    # The manifest records the hash of these very bytes: a file edited during the build cannot pass as built.
+    into.hashes[str(path.relative_to(root)) if root in path.parents else str(path)] = hashlib.sha256(raw).hexdigest()
+    doc = parse_yaml(path, rel, cache, raw)
     if doc is None:
         return
     if not isinstance(doc, dict):

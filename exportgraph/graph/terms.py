@@ -19,7 +19,8 @@ PROV = "http://www.w3.org/ns/prov#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 
-ID_RE = re.compile(r"^[a-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+# \Z, not $: $ also matches before a final newline, and "cn\n" is no id (nor a valid IRI).
+ID_RE = re.compile(r"^[a-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*\Z")
 
 PREFIXES = {
     "eg": EG, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV, "dcat": DCAT,

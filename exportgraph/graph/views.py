@@ -108,9 +108,17 @@ def tooltip(meta: Json, iri: str, extra: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
+def short_label(text: str, limit: int = 48) -> str:
+    """Labels drawn on the canvas stay short; the tooltip carries the whole label."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
 def add_node(graph: nx.MultiDiGraph, iri: str, meta: Json, extra: list[str] | None = None,
              **attrs: Any) -> None:
-    data = {"label": meta.get("label") or rid(iri) or iri, "cls": meta.get("cls"), "record": rid(iri),
+    data = {"label": short_label(meta.get("label") or rid(iri) or iri), "cls": meta.get("cls"), "record": rid(iri),
             "title": tooltip(meta, iri, extra)}
     data.update(attrs)
     graph.add_node(iri, **data)

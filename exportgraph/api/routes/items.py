@@ -63,7 +63,8 @@ def in_force(store: Store, scope: Annotated[str, Query(examples=["cn"])],
              as_of: Annotated[str, Query(examples=["2025-06-01"])], format: Format = "json", limit: Limit = 100,
              offset: Offset = 0) -> Response:
     day = parse_as_of(as_of)
-    assert day is not None
+    if day is None:  # as_of= (empty) parses to None: a client error, not an assertion (a 500)
+        raise BadRequest("as_of: a date YYYY-MM-DD")
     return page(sorted(I.in_force(store, scope, day).values(), key=lambda e: (e["list"], e["code"])),
                 format, limit, offset)
 

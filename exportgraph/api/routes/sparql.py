@@ -242,7 +242,12 @@ async def preflight() -> Response:
 
 def base_url(request: Request) -> str:
     settings: Settings = request.app.state.settings
-    return (settings.base_url or str(request.base_url)).rstrip("/")
+    base = (settings.base_url or str(request.base_url)).rstrip("/")
+    try:  # the Host header is the client's: `Host: a>b` must be a 400, not an invalid IRI raised as a 500
+        ox.NamedNode(base + "/sparql")
+    except ValueError:
+        raise BadRequest("the Host header does not make a valid IRI") from None
+    return base
 
 
 def _n(iri: str) -> ox.NamedNode:

@@ -21,6 +21,7 @@
   var state = {network: network, nodes: nodes, edges: edges, ready: null, matches: []};
   window.egView = state;
   network.once("afterDrawing", function () {
+    network.fit({animation: false});  // precomputed positions: show them all from the start
     state.ready = performance.now();
     document.body.setAttribute("data-ready", "true");
   });

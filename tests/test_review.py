@@ -1,0 +1,99 @@
+"""Defects found in review, each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportgraph.exc import BadRequest
+from exportgraph.graph import items as I
+from exportgraph.graph.compare import MAX_JURISDICTIONS
+from exportgraph.graph.queries import check_id
+
+
+def test_in_force_with_an_empty_date_is_a_400(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/in-force?scope=cn&as_of=")
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "BadRequest"
+
+
+@pytest.mark.parametrize("text", ["a\nb", "a\rb", 'say "x" \\ y', "tab\there", "nul\x00"])
+def test_string_literals_round_trip_through_sparql(store, text: str) -> None:  # type: ignore[no-untyped-def]
+    rows = store.select(f"SELECT ?x WHERE {{ BIND({I._lit(text)} AS ?x) }}")
+    assert rows[0]["x"].value == text
+
+
+def test_party_search_with_a_newline_is_a_search_not_a_syntax_error(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/parties", params={"name": "hua\nwei"})
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == 0
+
+
+@pytest.mark.parametrize("bad", ["cn\n", "cn/agency/mofcom\n"])
+def test_an_id_with_a_final_newline_is_malformed(bad: str) -> None:
+    with pytest.raises(BadRequest, match="malformed id"):
+        check_id(bad)
+
+
+@pytest.mark.parametrize("url", ["/api/memberships?jurisdiction=cn%0A", "/api/instruments?jurisdiction=cn%0A",
+                                 "/api/list-coverage?list=cn%0A&other=us"])
+def test_parameters_with_a_final_newline_are_refused_before_any_query(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(url)
+    assert r.status_code == 400
+    assert "malformed id" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("code", ["8542\n", "\u0668\u0665\u0664\u0662"])  # a final newline; Arabic-Indic digits
+def test_customs_codes_are_ascii_digits_only(store, code: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadRequest, match="malformed customs code"):
+        I.customs_candidates(store, code)
+
+
+def test_regime_overlap_refuses_unbounded_jurisdiction_lists(client) -> None:  # type: ignore[no-untyped-def]
+    # 600 made-up ids were 180,000 pairs and 15 MB of JSON; a long URL could ask for millions.
+    many = ",".join(f"j{i}" for i in range(MAX_JURISDICTIONS + 1))
+    for path in ("/api/regime-overlap", "/api/compare"):
+        r = client.get(path, params={"jurisdictions": many})
+        assert r.status_code == 400, (path, r.text[:200])
+        assert f"at most {MAX_JURISDICTIONS}" in r.json()["detail"]
+
+
+def test_regime_overlap_checks_ids(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/regime-overlap", params={"jurisdictions": "cn,<x>"})
+    assert r.status_code == 400
+    assert "malformed id" in r.json()["detail"]
+
+
+def test_compare_needs_two_different_jurisdictions(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/compare", params={"jurisdictions": "cn,cn"})
+    assert r.status_code == 400
+    assert "at least two" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "url", "status", "name"), [
+    ("GET", "/api/no-such-thing", 404, "NotFound"), ("DELETE", "/api/jurisdictions", 405, "MethodNotAllowed")])
+def test_routing_errors_have_the_error_shape(client, method: str, url: str, status: int,  # type: ignore[no-untyped-def]
+                                             name: str) -> None:
+    r = client.request(method, url)
+    assert r.status_code == status
+    assert r.json()["error"] == name
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/api/dataset", "/sparql"])
+def test_a_hostile_host_header_is_a_400_not_a_500(app, path: str) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    # TestClient always sends its own Host header, so the request goes to the ASGI app directly.
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+             "headers": [(b"host", b"evil>host"), (b"accept", b"text/turtle")], "server": ("127.0.0.1", 80),
+             "client": ("127.0.0.1", 1234), "state": {}}
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
