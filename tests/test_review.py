@@ -78,22 +78,37 @@ def test_routing_errors_have_the_error_shape(client, method: str, url: str, stat
     assert r.json()["error"] == name
 
 
-@pytest.mark.parametrize("path", ["/.well-known/void", "/api/dataset", "/sparql"])
-def test_a_hostile_host_header_is_a_400_not_a_500(app, path: str) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
 
-    # TestClient always sends its own Host header, so the request goes to the ASGI app directly.
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(b"host", b"evil>host"), (b"accept", b"text/turtle")], "server": ("127.0.0.1", 80),
-             "client": ("127.0.0.1", 1234), "state": {}}
-    sent: list[dict[str, object]] = []
+@pytest.mark.parametrize("limit", [0, -1])
+def test_search_and_party_limits_below_one_are_refused(store, limit: int) -> None:  # type: ignore[no-untyped-def]
+    from exportgraph.graph.queries import search
 
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+    with pytest.raises(BadRequest, match="limit: at least 1"):
+        search(store, "gallium", limit=limit)
+    with pytest.raises(BadRequest, match="limit: at least 1"):
+        I.parties(store, "huawei", limit=limit)
 
-    async def send(message: dict[str, object]) -> None:
-        sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
-    assert sent[0]["status"] == 400
+def test_text_index_goes_with_its_store() -> None:
+    import gc
+
+    import pyoxigraph as ox
+
+    from exportgraph.graph import textindex
+    from exportgraph.graph.store import EmbeddedStore
+
+    def small(label: str) -> EmbeddedStore:
+        s = ox.NamedNode("https://w3id.org/exportgraph/id/x")
+        raw = ox.Store()
+        raw.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(label), s))
+        raw.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                        ox.NamedNode("https://w3id.org/exportgraph/ontology#Agency"), s))
+        return EmbeddedStore(raw)
+
+    before = len(textindex._indexes)
+    first = small("alpha")
+    assert [hit[1] for hit in textindex.index_for(first).search("alpha")] == ["alpha"]
+    del first
+    gc.collect()
+    assert len(textindex._indexes) == before  # no index left behind for a freed id to inherit
+    assert [hit[1] for hit in textindex.index_for(small("beta")).search("beta")] == ["beta"]

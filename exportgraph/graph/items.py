@@ -307,6 +307,8 @@ def parties(store: GraphStore, name: str, list_id: str | None = None, limit: int
     text = name.strip()
     if len(text) < 2 or len(text) > 200:
         raise BadRequest("name: give 2 to 200 characters")
+    if limit < 1:  # LIMIT -4 would be a SPARQL syntax error
+        raise BadRequest(f"limit: at least 1, not {limit}")
     scope = f"FILTER(?l = <{_check_list(store, list_id)}>)" if list_id else ""
     rows = store.select(f"""SELECT ?p ?name ?country ?l ?date ?basis ?orig WHERE {{
         ?p a eg:Party . {{ ?p rdfs:label ?n }} UNION {{ ?p eg:originalName ?n }} UNION {{ ?p skos:altLabel ?n }}

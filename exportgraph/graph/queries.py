@@ -288,6 +288,8 @@ def search(store: GraphStore, text: str, limit: int = 50, cls: str | None = None
         raise BadRequest("q: give some text to search for")
     if len(text) > 200:
         raise BadRequest("q: at most 200 characters")
+    if limit < 1:
+        raise BadRequest(f"limit: at least 1, not {limit}")
     if cls and not re.fullmatch(r"[A-Z][A-Za-z]+", cls):
         raise BadRequest(f"class: malformed {cls!r}")
     hits = index_for(store).search(text, limit=limit, klass=cls)

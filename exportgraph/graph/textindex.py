@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import weakref
 from collections import defaultdict
 
 from exportgraph.graph.store import GraphStore
@@ -106,13 +107,15 @@ class TextIndex:
 
 
 _lock = threading.Lock()
-_indexes: dict[int, TextIndex] = {}
+# By the store itself, weakly: keyed by id(store), a replaced store's index stayed, and a new store that
+# reused the freed id was answered from the old graph's index.
+_indexes: weakref.WeakKeyDictionary[GraphStore, TextIndex] = weakref.WeakKeyDictionary()
 
 
 def index_for(store: GraphStore) -> TextIndex:
     """The store's index, built once on first use."""
-    key = id(store)
     with _lock:
-        if key not in _indexes:
-            _indexes[key] = TextIndex.build(store)
-        return _indexes[key]
+        index = _indexes.get(store)
+        if index is None:
+            index = _indexes[store] = TextIndex.build(store)
+        return index
