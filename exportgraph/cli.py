@@ -147,7 +147,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     fmt = formats[args.format]
     store = ox.Store()
     store.load(path=str(built.dataset), format=ox.RdfFormat.N_QUADS)
-    out: Any = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115 - closed below
+    try:
+        out: Any = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise BadRequest(f"{args.output}: cannot write ({exc.strerror})") from None
     try:
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             # Triples only: the union of the graphs (provenance stays as prov:wasDerivedFrom).

@@ -66,6 +66,8 @@ def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
         _emit(result, "json")
         return 0
     rows = [dict(e, jurisdiction=j) for j, entries in result["candidates"].items() for e in entries]
+    for row in rows:
+        row["linked_via"] = ", ".join(row["linked_via"])
     _emit(rows, args.format, ["jurisdiction", "code", "list", "linked_via", "confidence", "label"])
     print(result["note"])
     return 0
@@ -115,10 +117,10 @@ def cmd_party(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.compare import compare
-    from exportgraph.graph.queries import parse_as_of
+    from exportgraph.graph.queries import parse_as_of, today
 
     dims = [d for d in (args.dimensions or "").split(",") if d] or None
-    result = compare(_store(settings), args.jurisdictions.split(","), parse_as_of(args.as_of), dims)
+    result = compare(_store(settings), args.jurisdictions.split(","), parse_as_of(args.as_of) or today(), dims)
     if args.format == "json":
         _emit(result, "json")
         return 0
@@ -164,7 +166,7 @@ def register(add: Add) -> None:
     p = add("compare", cmd_compare, "Compare jurisdictions on the dimensions: converge or diverge, with evidence.")
     p.add_argument("jurisdictions", nargs="?", default="cn,us,eu,jp")
     p.add_argument("--dimensions", help="comma-separated dimension codes (default: all)")
-    p.add_argument("--as-of", help="date YYYY-MM-DD (default: every position regardless of date)")
+    p.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
     _fmt(p)
     from exportgraph import render_cli
 

@@ -202,10 +202,14 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     if as_of:
         day = as_of.isoformat()
         rows = [r for r in rows if (value(r["from"]) or "") <= day and (r["until"] is None or value(r["until"]) >= day)]
-    entries = _entries(store, rows)
-    for entry, r in zip(entries, rows, strict=True):
-        entry["linked_via"] = value(r["via"]).rsplit("/", 1)[-1]
-        entry["confidence"] = value(r["conf"])
+    # One candidate per entry, with every customs code through which it was reached.
+    merged: dict[str, Json] = {}
+    for entry, r in zip(_entries(store, rows), rows, strict=True):
+        via = value(r["via"]).rsplit("/", 1)[-1]
+        found = merged.setdefault(entry["id"], dict(entry, linked_via=[], confidence=value(r["conf"])))
+        if via not in found["linked_via"]:
+            found["linked_via"].append(via)
+    entries = list(merged.values())
     by_jurisdiction: dict[str, list[Json]] = defaultdict(list)
     juris = _list_jurisdictions(store)
     for entry in entries:
@@ -259,11 +263,11 @@ def diff(store: GraphStore, scope: str, before: dt.date, after: dt.date) -> Json
         raise BadRequest(f"the second date {after} is before the first {before}")
     note = None
     new = in_force(store, scope, after)
+    in_force_after = len(new)
     try:
         old = in_force(store, scope, before)
     except BadRequest:
         began = _began_after(store, scope, before)
-        old = {k: v for k, v in new.items() if v["id"] not in began}
         note = (f"the graph holds no edition of {scope} in force on {before}: 'added' lists only the entries "
                 f"known to have begun after {before} (own start date, or an amendment edition); "
                 "the others are not compared")
@@ -276,11 +280,11 @@ def diff(store: GraphStore, scope: str, before: dt.date, after: dt.date) -> Json
                     "amendment editions are known then, so the comparison covers those entries alone")
     added = [new[k] for k in sorted(set(new) - set(old))]
     removed = [old[k] for k in sorted(set(old) - set(new))]
-    changed = [{"before": old[k], "after": new[k]} for k in sorted(set(old) & set(new))
-               if old[k]["label"] != new[k]["label"] or old[k]["id"] != new[k]["id"]]
+    # Keys are list and code, so an entry carried into a new edition is the same entry; it changed if its label did.
+    changed = [{"before": old[k], "after": new[k]} for k in sorted(set(old) & set(new)) if old[k]["label"] != new[k]["label"]]
     return {"scope": scope, "before": before.isoformat(), "after": after.isoformat(),
             "in_force_before": len(old) if not note or "amendment editions are known" in note else None,
-            "in_force_after": len(in_force(store, scope, after)),
+            "in_force_after": in_force_after,
             "added": added, "removed": removed, "changed": changed, "note": note}
 
 

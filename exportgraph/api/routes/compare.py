@@ -11,7 +11,7 @@ from exportgraph.api.deps import Store
 from exportgraph.api.respond import AsOf, Format, page
 from exportgraph.exc import BadRequest
 from exportgraph.graph import compare as C
-from exportgraph.graph.queries import parse_as_of
+from exportgraph.graph.queries import parse_as_of, today
 
 router = APIRouter(prefix="/api", tags=["compare"])
 Jurisdictions = Annotated[str, Query(description="Comma-separated jurisdiction ids.", examples=["cn,us,eu,jp"])]
@@ -31,12 +31,12 @@ def dimensions(store: Store, format: Format = "json") -> Response:
 
 def _compare(store: Any, jurisdictions: str, dimensions: str | None, as_of: str | None) -> dict[str, Any]:
     """The comparison, memoised per store: a served graph never changes, so neither does the answer."""
-    key = (tuple(sorted(set(_split(jurisdictions)))), tuple(_split(dimensions)), as_of or "")
+    key = (tuple(sorted(set(_split(jurisdictions)))), tuple(_split(dimensions)), as_of or today().isoformat())
     cache: dict[tuple[Any, ...], dict[str, Any]] = store.__dict__.setdefault("_compare_cache", {})
     if key not in cache:
         if len(cache) > 512:
             cache.clear()
-        cache[key] = C.compare(store, list(key[0]), parse_as_of(as_of), list(key[1]) or None)
+        cache[key] = C.compare(store, list(key[0]), parse_as_of(key[2]), list(key[1]) or None)
     return cache[key]
 
 

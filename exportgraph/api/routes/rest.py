@@ -45,8 +45,8 @@ def instruments(store: Store, jurisdiction: Jurisdiction = None, as_of: AsOf = N
 def agencies(store: Store, jurisdiction: Jurisdiction = None,
              role: Annotated[str | None, Query(description="licensing, list-maintenance, enforcement, customs, ...",
                                                examples=["licensing"])] = None,
-             format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
-    return page(Q.agencies(store, jurisdiction, role), format, limit, offset)
+             as_of: AsOf = None, format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
+    return page(Q.agencies(store, jurisdiction, role, Q.parse_as_of(as_of)), format, limit, offset)
 
 
 @router.get("/time-limits", summary="Statutory licensing time limits with their legal basis")
