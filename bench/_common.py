@@ -6,11 +6,13 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait until a SPARQL endpoint answers ASK {}, or stop if its process died or the time ran out."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, params={"query": "ASK {}"}, timeout=2)
+            return
+        except httpx.HTTPError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{url} did not start") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def running(cmd: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A background process, terminated (then killed) on the way out."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def oxigraph_server(dataset: Path, workdir: Path) -> Iterator[str]:
+    """The reference engine: `oxigraph serve` on the dataset, bulk-loaded first; yields its query URL."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    location = workdir / "oxigraph"
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(dataset)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    with running([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                  "--union-default-graph"]) as proc:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_for(url, proc)
+        yield url

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +36,8 @@ from _common import (  # noqa: E402
     DEFAULT_BUILD,
     ROOT,
     ensure_build,
-    free_port,
     ms,
+    oxigraph_server,
     pct,
     ratio,
     spawn_rss,
@@ -137,37 +134,6 @@ def anatomy(store: Timed, fn: Callable[[GraphStore], Any], repeats: int = 21) ->
     return {"queries_per_call": len(medians), "call_s": statistics.median(totals),
             "sparql_s": statistics.median(sparql), "python_s": statistics.median(python),
             "slowest": [{"ms": medians[i] * 1000, "query": short(texts[i])} for i in ranked[:3]]}
-
-
-@contextmanager
-def oxigraph_server(dataset: Path, workdir: Path) -> Iterator[str]:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    location = workdir / "oxigraph"
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(dataset)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(url, params={"query": "ASK {}"}, timeout=2)
-                break
-            except httpx.HTTPError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("oxigraph serve did not start") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def build_runs(data_dir: Path, dataset_for_load: Path, tmp: Path, timeout: float) -> dict[str, Any]:

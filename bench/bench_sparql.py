@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,10 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from exportgraph.graph.build import build, read_manifest
-from exportgraph.graph.store import RemoteStore
+from _common import free_port, oxigraph_server, running, wait_for  # noqa: E402
+
+from exportgraph.graph.build import build, read_manifest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = [
@@ -49,52 +48,6 @@ QUERIES = [
 LEVELS = (1, 8, 32)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            httpx.get(url, params={"query": "ASK {}"}, timeout=2)
-            return
-        except httpx.HTTPError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{url} did not start") from None
-            time.sleep(0.2)
-
-
-@contextmanager
-def process(cmd: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@contextmanager
-def oxigraph(dataset: Path, workdir: Path) -> Iterator[str]:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    cmd = [binary, "serve", "--location", str(workdir / "oxigraph"), "--bind", f"127.0.0.1:{port}",
-           "--union-default-graph"]
-    with process(cmd) as proc:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/query", proc)
-        RemoteStore(f"{base}/query").load(dataset, f"{base}/store")
-        yield f"{base}/query"
-
-
 @contextmanager
 def exportgraph_server(build_dir: Path, workers: int) -> Iterator[str]:
     port = free_port()
@@ -102,7 +55,7 @@ def exportgraph_server(build_dir: Path, workers: int) -> Iterator[str]:
            "EXPORTGRAPH_MAX_CONCURRENT_QUERIES": "256", "EXPORTGRAPH_QUERY_TIMEOUT_S": "30"}
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "exportgraph.api.app:create_app", "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    with process(cmd, env) as proc:
+    with running(cmd, env) as proc:
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(url, proc, 120)
         yield url
@@ -177,7 +130,7 @@ def main() -> None:
         print(f"dataset {manifest.manifest['dataset']}: {manifest.manifest['quads']} quads; "
               f"{len(QUERIES)} queries in rotation; {args.requests} requests or {args.seconds:g} s per row; "
               f"{args.workers} workers; {os.cpu_count()} CPUs")
-        with oxigraph(manifest.dataset, Path(tmp)) as ox_url, exportgraph_server(build_dir, args.workers) as eg_url:
+        with oxigraph_server(manifest.dataset, Path(tmp)) as ox_url, exportgraph_server(build_dir, args.workers) as eg_url:
             warm = lambda i: QUERIES[i % len(QUERIES)]  # noqa: E731 - a one-line query source
             cold = lambda i: f"{QUERIES[i % len(QUERIES)]} # {time.time_ns()}"  # noqa: E731 - a new text each time
             for url in (ox_url, eg_url):

@@ -22,7 +22,6 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.records import LANG_RE, URL_RE, DataSet, Record, Source, lang_map, parse_date
 from exportgraph.ontology.model import LANG_STRING, RESOURCE, Model, PropertySpec
 
-RDF_TYPE = NamedNode(T.RDF + "type")
 XSD_DATE = NamedNode(T.XSD + "date")
 MATCH = {"exact": "exactMatch", "close": "closeMatch", "broad": "broadMatch",
          "narrow": "narrowMatch", "related": "relatedMatch"}

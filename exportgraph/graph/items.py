@@ -332,8 +332,3 @@ def parties(store: GraphStore, name: str, list_id: str | None = None, limit: int
             item["listings"].append(listing)
     return list(out.values())[:limit]
 
-
-def entries_search(store: GraphStore, text: str, limit: int = 50) -> list[Json]:
-    from exportgraph.graph.queries import search
-
-    return search(store, text, limit=limit, cls="ControlEntry")

@@ -19,7 +19,6 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore, Row
 
 Json = dict[str, Any]
-LANGS = ("en", "zh", "ja")
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:

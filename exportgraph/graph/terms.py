@@ -8,7 +8,6 @@ BASE = "https://w3id.org/exportgraph/"
 ID = BASE + "id/"
 EG = BASE + "ontology#"
 ONTOLOGY_GRAPH = BASE + "ontology"
-SHAPES_GRAPH = BASE + "shapes"
 DERIVED_SOURCE_ID = "src/exportgraph/derived"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -68,18 +68,6 @@ class Model:
     def ns(self) -> str:
         return self.prefixes["eg"]
 
-    def expand(self, curie: str) -> str:
-        prefix, sep, local = curie.partition(":")
-        if not sep or prefix not in self.prefixes:
-            raise ModelError(f"unknown prefix in {curie!r}")
-        return self.prefixes[prefix] + local
-
-    def class_iri(self, name: str) -> str:
-        return self.ns + name
-
-    def scheme_iri(self, scheme: str) -> str:
-        return f"{self.ns}{scheme}"
-
     def code_iri(self, scheme: str, code: str) -> str:
         return f"{self.ns}{scheme}-{code}"
 
@@ -130,11 +118,8 @@ def _prop(model_prefixes: dict[str, str], curie: str, raw: dict[str, Any], class
         if rng not in classes:
             raise ModelError(f"{curie}: unknown class {rng}")
         full = "class:" + rng
-    prefix, _, local = curie.partition(":")
-    if prefix not in model_prefixes:
-        raise ModelError(f"unknown prefix in {curie}")
     return PropertySpec(
-        iri=model_prefixes[prefix] + local,
+        iri=_expand(model_prefixes, curie),
         curie=curie,
         range=full,
         min=int(raw.get("min", 0)),
