@@ -192,9 +192,11 @@ class Compiler:
         for rec in self.data.records.values():
             if rec.type != "Correspondence" or rec.id in self.failed:
                 continue
+            kind = MATCH.get(str(rec.props["eg:matchType"][0]), "")
+            if not kind or not rec.props.get("eg:correspondsTo"):
+                continue  # "different item" and "no counterpart" records join nothing
             a = str(rec.props["eg:correspondenceOf"][0])
             b = str(rec.props["eg:correspondsTo"][0])
-            kind = MATCH[str(rec.props["eg:matchType"][0])]
             self._add(T.iri(a), T.SKOS + kind, nn(T.iri(b)), T.iri(rec.sources[0][0]))
             edges[a].add(b)
             edges[b].add(a)

@@ -141,6 +141,14 @@ RULES = {
     "valid-from-required": (
         "A list edition needs eg:validFrom.",
         "SELECT $this WHERE { FILTER NOT EXISTS { $this eg:validFrom ?d } }"),
+    "dated": (
+        "This resource needs eg:validFrom (with eg:datePrecision 'before' when only a later date is known).",
+        "SELECT $this WHERE { FILTER NOT EXISTS { $this eg:validFrom ?d } }"),
+    "target-unless-no-counterpart": (
+        "A correspondence needs eg:correspondsTo unless its type is no-counterpart.",
+        "SELECT $this WHERE { $this eg:matchType ?t . "
+        "FILTER (?t != <{ns}MatchType-no-counterpart>) "
+        "FILTER NOT EXISTS { $this eg:correspondsTo ?x } }"),
 }
 
 
