@@ -46,6 +46,90 @@ CATEGORIES = {
 LINE = re.compile(r"^(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)\.?\s+(.*)$")
 NOTE = re.compile(r"^(N\.B\.|Notes?\b|Technical Notes?\b|Note \d|Nota)", re.I)
 
+# ------------------------------------------------------------------ notes, note-made codes, recoded codes
+
+# The snapshot codes the items of 1C010.e.1 and 1C010.e.2 as "1C010.1" and "1C010.1.2" (a parse slip: the
+# official text, like WA 1.C.10.e.1 / 1.C.10.e.2, has them under 1C010.e). They are items, not notes: they are
+# recoded, and the notes the snapshot put on "1C010.1" (Notes 1, 2 and the Technical Notes to 1C010.e) go to
+# 1C010.e. Longest prefix first.
+RECODE = [("1C010.1.2", "1C010.e.2"), ("1C010.1", "1C010.e.1")]
+RECODE_NOTES = {"1C010.1": "1C010.e"}
+
+# Starts of the separate notes inside one line ("Technical Note: ... Note 1: ... Note 2: ..."), and their kind.
+NOTE_START = re.compile(r"(?:(?<=^)|(?<=[.;:)]\s))(?=(?:N\.B\.|Technical Notes?\b|Notes?\b(?:\s*\d+)?\s*:|Note\s+\d))")
+NOTE_HEAD = re.compile(r"^(?:(N\.B\.)\s*(\d+)?\.?|(Technical Notes?)\b\s*(\d+)?\.?:?|(Notes?)\b\s*(\d+)?:?)\s*")
+DECONTROL = re.compile(r"\bdoes not (?:control|apply|include|release)\b|\bare not controlled\b|\bis not controlled\b", re.I)
+CODE_AT_START = re.compile(r"^(?:For the purposes? of |In |For )?(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)\.?(?=[\s,:;]|$)")
+SQ_TERM = re.compile(r"'([^']{2,60})'")
+
+
+def recode(code: str, is_note: bool) -> str:
+    if is_note and code in RECODE_NOTES:
+        return RECODE_NOTES[code]
+    for old, new in RECODE:
+        if code == old or code.startswith(old + "."):
+            return new + code[len(old):]
+    return code
+
+
+def split_notes(text: str):
+    """The separate notes of one note line: [(kind, notation, body)]."""
+    parts = [p.strip() for p in NOTE_START.split(text) if p.strip()]
+    out = []
+    for part in parts:
+        m = NOTE_HEAD.match(part)
+        if not m:        # text before the first note head: belongs to the previous note
+            if out:
+                out[-1] = (out[-1][0], out[-1][1], out[-1][2] + " " + part)
+            continue
+        body = part[m.end():]
+        if m.group(1):
+            kind, notation = "nota-bene", "N.B." + (f" {m.group(2)}" if m.group(2) else "")
+        elif m.group(3):
+            kind, notation = "technical-note", m.group(3) + (f" {m.group(4)}" if m.group(4) else "")
+        else:
+            notation = m.group(5) + (f" {m.group(6)}" if m.group(6) else "")
+            kind = "decontrol-note" if DECONTROL.search(body) else "note"
+        out.append((kind, notation, body))
+    return out
+
+
+def classify_lines(entry_text: str, stats: Counter):
+    """The lines of one entry as (code, text, role): role item | note | note-continuation | note-item.
+    A note ending with ':' whose next lines carry codes below the note's code made those codes up: the
+    snapshot turned the lettered/numbered paragraphs of a Note or Technical Note into sub-items
+    (9A106.d.a, 9A004.f.2.1, 5A004.b.2.a ...); they are note-items, not entries."""
+    out = []
+    open_note = None     # code of a note ending with ':' whose sub-paragraphs may follow
+    prev = None
+    for ln in entry_text.split("\n"):
+        m = LINE.match(ln.strip())
+        if not m:
+            stats["lines without a code"] += 1
+            continue
+        raw, rest = m.group(1), clean(m.group(2))
+        is_note = bool(NOTE.match(rest))
+        code = recode(raw, is_note)
+        if is_note:
+            role = "note"
+            open_note = code if rest.rstrip().endswith(":") else None
+        elif open_note and code.startswith(open_note + "."):
+            role = "note-item"
+        elif prev and prev[2] in ("note", "note-continuation") and code == prev[0]:
+            role = "note-continuation"       # "6A008.l.1 Technical Note:" then its text on a line of its own
+        else:
+            role = "item"
+            open_note = None
+        prev = (code, rest, role)
+        out.append(prev)
+    return out
+
+
+def slugify(s: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s or "term"
+
+
 # ------------------------------------------------------------------ thresholds
 
 UNITS = [
@@ -151,6 +235,72 @@ def destinations(text: str):
     return sorted(out)
 
 
+# ------------------------------------------------------------------ glossary, general notes
+
+GLOSSARY = f"{EDITION}/glossary"
+DEF_LINE = re.compile(r'^"([^"]+)"((?:\s*\((?:"[^"]+"|[^()\d"]*)\))*)\s*\(((?:\d|GTN|NTN|GSN|NSN|GISN|All|def|[ ,])+)\)')
+ABBREV = re.compile(r'\("([^"]+)"\)')
+QUOTED = re.compile(r'"([^"]{1,80})"')
+
+
+def parse_definitions(text: str, stats: Counter):
+    """Defined terms of 'DEFINITIONS OF TERMS USED IN THIS ANNEX': (term, qualifier, abbreviation, scope)."""
+    out = []
+    for ln in text.split("\n"):
+        ln = ln.strip()
+        if not ln.startswith('"'):
+            continue
+        if re.search(r'-\s*see\s+"', ln[:120]):
+            stats["definition lines that only refer to another term (not written)"] += 1
+            continue
+        m = DEF_LINE.match(ln)
+        if not m:
+            stats["definition lines not parsed"] += 1
+            continue
+        extra = m.group(2) or ""
+        abbrev = ABBREV.search(extra)
+        qual = re.sub(r'\("[^"]+"\)', "", extra).strip(" ()")
+        out.append((m.group(1), qual or None, abbrev.group(1) if abbrev else None, m.group(3).split()))
+    return out
+
+
+def scope_words(scope):
+    """['2', '3', 'GTN'] -> 'Categories 2, 3; General Technology Note'."""
+    names = {"GTN": "General Technology Note", "NTN": "Nuclear Technology Note", "GSN": "General Software Note",
+             "NSN": "Nuclear Software Note", "GISN": "General Information Security Note", "All": "all categories",
+             "def": "used in other definitions only"}
+    cats = [x for x in scope if x.isdigit()]
+    words = [names[x] for x in scope if not x.isdigit()]
+    if cats:
+        words.insert(0, ("Category " if len(cats) == 1 else "Categories ") + ", ".join(cats))
+    return "; ".join(words)
+
+
+def term_forms(term: str, abbrev):
+    """Lower-case spellings under which a defined term is quoted in the entries (singular and plural)."""
+    out = set()
+    for t in filter(None, [term, abbrev]):
+        t = t.lower()
+        out |= {t, t + "s", t + "es"}
+        if t.endswith("y"):
+            out.add(t[:-1] + "ies")
+        if t.endswith("s"):
+            out.add(t[:-1])
+    return out
+
+
+# Notes at the level of the annex or of a category, from the snapshot's `docs`: (doc_type, title start) ->
+# (id suffix, notation, the category entries they qualify).
+ALL_CATS = [str(i) for i in range(10)]
+GENERAL_DOCS = {
+    "general_software_note": ("gsn", "General Software Note (GSN)", [str(i) for i in range(1, 10)]),
+    "general_technology_note": ("gtn", "General Technology Note (GTN)", [str(i) for i in range(1, 10)]),
+    "information_security_note": ("gisn", 'General "Information Security" Note (GISN)', ["5"]),
+    "nuclear_software_note": ("nsn", "Nuclear Software Note (NSN)", ["0"]),
+    "nuclear_technology_note": ("ntn", "Nuclear Technology Note (NTN)", ["0"]),
+}
+
+
 # ------------------------------------------------------------------ main
 
 def main():
@@ -161,18 +311,26 @@ def main():
 
     heading = {}     # code -> text of its first non-note line
     order = []
+    lines_of = {}    # entry code -> classified lines
+    item_text = {}   # code -> its own item lines (not notes), joined
     for e in d["entries"]:
-        for ln in e["verbatim_text"].split("\n"):
-            m = LINE.match(ln.strip())
-            if not m:
-                stats["lines without a code"] += 1
+        lines = classify_lines(e["verbatim_text"], stats)
+        lines_of[e["entry_code"]] = lines
+        for code, rest, role in lines:
+            if role == "note-item":
+                stats["note paragraphs the snapshot coded as items (now part of their note)"] += 1
                 continue
-            code, rest = m.group(1), clean(m.group(2))
             if code not in heading:
                 order.append(code)
                 heading[code] = None
-            if heading[code] is None and not NOTE.match(rest):
-                heading[code] = rest
+            if role == "item":
+                item_text[code] = (item_text.get(code, "") + " " + rest).strip()
+                if heading[code] is None:
+                    heading[code] = rest
+    note_made = sorted({c for ls in lines_of.values() for c, _, r in ls if r == "note-item"} - set(heading))
+    stats["codes made from notes (not written as entries)"] = len(note_made)
+    stats["codes recoded (1C010.1... -> 1C010.e.1...)"] = len({recode(c, False) for ls in lines_of.values()
+                                                            for c, _, r in ls if c.startswith("1C010.e.")})
     five = sorted(c for c in order if "." not in c)
     dotted = [c for c in order if "." in c]
     stats["five-character entries"] = len(five)
@@ -189,10 +347,13 @@ def main():
     for e in d["entries"]:
         for line in e.get("parameters") or []:
             m = LINE.match(line.strip())
-            if not m or m.group(1) not in heading:
+            code = recode(m.group(1), False) if m else None
+            if code in note_made:
+                stats["threshold lines skipped (on a note paragraph)"] += 1
+                continue
+            if not m or code not in heading:
                 stats["threshold lines skipped (no code)"] += 1
                 continue
-            code = m.group(1)
             parsed = parse_threshold(m.group(2))
             if not parsed or code in thr:
                 stats["threshold lines skipped (no reliable number + unit)" if not parsed else "threshold lines skipped (second on the same code)"] += 1
@@ -211,7 +372,7 @@ def main():
         if code in thr:
             tid = f"{eid}/threshold-1"
         entry_rows.append([eid, code, good_name(label) or code, EDITION, f"{EDITION}/category-{code[0]}", reg,
-                           "derived from the numbering convention" if reg else None, URL, tid])
+                           "derived from the numbering convention" if reg else None, URL, tid, "@USES@" + code])
         if reg:
             stats[f"regime origin {reg}"] += 1
     for code in sorted(dotted, key=lambda c: (c.split(".")[0], order.index(c))):
@@ -220,7 +381,7 @@ def main():
             continue
         eid = f"{EDITION}/{code}"
         tid = f"{eid}/threshold-1" if code in thr else None
-        sub_rows.append([eid, code, good_name(heading[code]), EDITION, f"{EDITION}/{parent(code)}", tid])
+        sub_rows.append([eid, code, good_name(heading[code]), EDITION, f"{EDITION}/{parent(code)}", tid, "@USES@" + code])
     stats["dotted sub-items"] = len(sub_rows)
     for code in sorted(thr):
         if heading.get(code) is None:
@@ -228,6 +389,116 @@ def main():
         param, comp, value, unit = thr[code]
         thr_rows.append([f"{EDITION}/{code}/threshold-1", param or None, comp, fmt_decimal(value), unit])
     stats["thresholds written"] = len(thr_rows)
+
+    written = {c for c in order if heading.get(c) is not None} | set(five)
+
+    def holder(code):
+        """The nearest written code at or above `code` (a note on a code with note lines only goes up)."""
+        while code not in written and "." in code:
+            code = code.rsplit(".", 1)[0]
+        return code
+
+    # notes attached to entries and sub-items (no text copied: kind, notation, the item they qualify)
+    note_rows, per_code = [], Counter()
+    for ecode in sorted(lines_of):
+        notes = []          # [target, kind, notation, body, placed code]
+        for code, rest, role in lines_of[ecode]:
+            if role == "note-continuation" and notes:
+                notes[-1][3] += " " + rest
+                continue
+            if role != "note":
+                continue
+            for kind, notation, body in split_notes(rest):
+                m = CODE_AT_START.match(body)
+                named = recode(m.group(1), False) if m else None
+                target = named if named in written and named.startswith(ecode) else holder(code)
+                if named and target == named and named != code:
+                    stats["notes attached to the item they name (not where the snapshot put them)"] += 1
+                notes.append([target, kind, notation, body, code])
+        for target, kind, notation, body, code in notes:
+            per_code[target] += 1
+            pm = SQ_TERM.search(body) if kind == "technical-note" else None
+            param = pm.group(1) if pm and re.search(r"'\s+(?:is|are|means|mean|denotes|refers|includes)\b", body[pm.start():pm.end() + 12]) else None
+            note_rows.append([f"{EDITION}/{target}/note-{per_code[target]}", f"Annex I, {target}, {notation}", kind, notation,
+                              f"{EDITION}/{target}", param, URL])
+            stats[f"entry notes: {kind}"] += 1
+
+    # notes to the whole annex and to categories or their sections (from the snapshot's docs)
+    gen_rows = []
+    cat_count = Counter()
+    app_done = False
+    for doc in d["docs"]:
+        dt, title, text = doc["doc_type"], doc["title"], doc["verbatim_text"].strip()
+        if dt == "general_notes":
+            for ln in text.split("\n"):
+                m = re.match(r"^(\d+)\s+(N\.B\.)?", ln)
+                if not m:
+                    continue
+                suffix, notation = (f"general-note-{m.group(1)}-nb", f"General Note {m.group(1)}, N.B.") if m.group(2) \
+                    else (f"general-note-{m.group(1)}", f"General Note {m.group(1)}")
+                gen_rows.append([f"{EDITION}/{suffix}", "Annex I, General Notes to Annex I", "general-note", notation,
+                                 [f"{EDITION}/category-{c}" for c in ALL_CATS], None, URL])
+        elif dt in GENERAL_DOCS:
+            suffix, notation, cats = GENERAL_DOCS[dt]
+            gen_rows.append([f"{EDITION}/{suffix}", f"Annex I, {notation}", "general-note", notation,
+                             [f"{EDITION}/category-{c}" for c in cats], None, URL])
+        elif dt in ("section_note", "category_note"):
+            cat = title[len("Category ")]
+            where = title.split(" — ")[1] if " — " in title else title
+            target = f"{EDITION}/category-{cat}"
+            if text.rstrip(".") == "None":
+                stats["category sections whose notes read 'None'"] += 1
+                continue
+            if "DEPOSITION TECHNIQUES" in title:           # notes to the table of 2E003.f
+                kind, notation = ("technical-note", "Technical Note to the Table - Deposition Techniques") \
+                    if "TECHNICAL NOTE" in title else ("note", "Notes to the Table - Deposition Techniques")
+                gen_rows.append([f"{EDITION}/2E003.f/note-table-{kind}", f"Annex I, Category 2, {where}", kind, notation,
+                                 f"{EDITION}/2E003.f", None, URL])
+                stats[f"category notes: {kind}"] += 1
+                continue
+            if where.startswith("2E Technology"):          # the deposition table itself: part of 2E003.f, not a note
+                stats["docs that are a table, not a note (skipped)"] += 1
+                continue
+            if "APP" in where or "Abbreviations used in this Technical Note" in where:
+                if not app_done:                            # three docs make one Technical Note
+                    gen_rows.append([f"{EDITION}/category-4/technical-note-app", "Annex I, Category 4, Technical Note on "
+                                     '"Adjusted Peak Performance" ("APP")', "technical-note",
+                                     'Technical Note on "Adjusted Peak Performance" ("APP")', target, "Adjusted Peak Performance", URL])
+                    stats["category notes: technical-note"] += 1
+                    app_done = True
+                continue
+            for ln in text.split("\n"):
+                for kind, notation, body in split_notes(ln):
+                    cat_count[cat] += 1
+                    gen_rows.append([f"{EDITION}/category-{cat}/note-{cat_count[cat]}", f"Annex I, Category {cat}, {where}",
+                                     kind, notation, target, None, URL])
+                    stats[f"category notes: {kind}"] += 1
+    stats["general notes (annex level)"] = sum(1 for r in gen_rows if r[2] == "general-note")
+
+    # glossary: the defined terms of 'Definitions of terms used in this Annex', and which entries quote them
+    defs = parse_definitions(next(x for x in d["docs"] if x["doc_type"] == "definitions_annex")["verbatim_text"], stats)
+    term_rows, by_form = [], {}
+    for term, qual, abbrev, scope in defs:
+        tid = f"{GLOSSARY}/{slugify(term + (' ' + qual if qual else ''))}"
+        assert tid not in {r[0] for r in term_rows}, tid
+        label = term + (f" ({qual})" if qual else "")
+        term_rows.append([tid, label, abbrev, f"Applies to: {scope_words(scope)}.", GLOSSARY, URL])
+        for f in term_forms(term, abbrev):
+            by_form.setdefault(f, set()).add(tid)
+    stats["defined terms"] = len(term_rows)
+    uses = {}
+    for code, text in item_text.items():
+        found = set()
+        for q in QUOTED.findall(text.replace("“", '"').replace("”", '"')):
+            found |= by_form.get(q.strip().lower(), set())
+        if found:
+            uses[code] = sorted(found)
+    stats["entries and sub-items quoting a defined term"] = sum(1 for c in uses if c in written)
+    stats["uses of defined terms"] = sum(len(v) for c, v in uses.items() if c in written)
+
+    for row in entry_rows + sub_rows:
+        code = row[-1][len("@USES@"):]
+        row[-1] = uses.get(code) or None
 
     records = [
         {"id": LIST, "type": "ControlList", "source": SRC,
@@ -238,20 +509,32 @@ def main():
          "skos:prefLabel": {"en": "EU dual-use list, consolidated version valid from 15 November 2025"},
          "eg:editionOf": LIST, "eg:validFrom": Date(EDITION_DATE), "eg:establishedBy": "eu/regulation/2021-821",
          "eg:officialText": URL},
+        {"id": GLOSSARY, "type": "Glossary", "source": SRC, "locator": "Annex I, Definitions of terms used in this Annex",
+         "skos:prefLabel": {"en": "Defined terms of the EU dual-use list (Annex I), consolidated version valid from 15 November 2025"},
+         "eg:editionOf": LIST, "eg:officialText": URL,
+         "eg:note": {"en": "Terms written between double quotes in Annex I and defined in its definitions section; the "
+                           "definitions themselves are read in the official text. Terms in single quotes are defined in "
+                           "Technical Notes of the entries (see the EntryNote records)."}},
     ]
     tables = [
         {"type": "ControlEntry", "source": [SRC, SDATA], "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme"],
          "rows": cat_rows},
         {"type": "ControlEntry", "source": [SRC, {"source": SCONV, "locator": "§ 738.2(d)"}, SDATA],
          "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader", "eg:regimeOrigin",
-                     "eg:derivation@en", "eg:officialText", "eg:threshold"],
+                     "eg:derivation@en", "eg:officialText", "eg:threshold", "eg:usesTerm"],
          "rows": entry_rows},
         {"type": "ControlEntry", "source": [SRC, SDATA],
-         "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader", "eg:threshold"],
+         "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader", "eg:threshold", "eg:usesTerm"],
          "rows": sub_rows},
         {"type": "Threshold", "source": [SRC, SDATA],
          "columns": ["id", "eg:parameter@en", "eg:comparator", "eg:numericValue", "eg:unit"],
          "rows": thr_rows},
+        {"type": "EntryNote", "source": [SRC, SDATA],
+         "columns": ["id", "locator", "eg:noteKind", "skos:notation", "eg:noteOf", "eg:parameter@en", "eg:officialText"],
+         "rows": note_rows + sorted(gen_rows)},
+        {"type": "DefinedTerm", "source": [SRC, SDATA],
+         "columns": ["id", "skos:prefLabel@en", "skos:altLabel@en", "eg:note@en", "skos:inScheme", "eg:officialText"],
+         "rows": sorted(term_rows)},
     ]
     out = Path(args.out)
     write_yaml(out / "eu-annex-i.yaml",
