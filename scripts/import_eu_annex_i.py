@@ -238,6 +238,20 @@ def destinations(text: str):
 # ------------------------------------------------------------------ glossary, general notes
 
 GLOSSARY = f"{EDITION}/glossary"
+
+# Annex IV (items whose transfer within the Union needs an authorisation, Art. 11 of Regulation (EU) 2021/821).
+# The snapshot does not contain Annex IV, and no copy of its official text could be read with the search tools
+# (EUR-Lex consolidated text 02021R0821-20251115; find_string on distinctive phrases of the annex found no public
+# copy). Only what the official text in the snapshot itself says about Annex IV is recorded: Annex II, Section I
+# excludes from EU001 "all items specified in Annex IV" and names 0C002 items "other than those specified in
+# Annex IV", so some (not all) 0C002 items are in Annex IV. The collection is marked unverified and incomplete.
+ANNEX_IV = f"eu/list/annex-iv/{EDITION_DATE}"
+ANNEX_IV_MEMBERS = ["0C002"]
+ANNEX_IV_NOTE = ("Incomplete: Annex IV was not in the snapshot and its official text could not be read with the tools "
+                 "available (EUR-Lex consolidated text 02021R0821-20251115 searched for, not found in stored copies). "
+                 "Only 0C002 is recorded, because Annex II, Section I of the same consolidated text refers to 0C002 "
+                 "items 'specified in Annex IV'; Annex IV lists some, not all, items of 0C002 (special fissile "
+                 "materials). The other members must be added from the official text.")
 DEF_LINE = re.compile(r'^"([^"]+)"((?:\s*\((?:"[^"]+"|[^()\d"]*)\))*)\s*\(((?:\d|GTN|NTN|GSN|NSN|GISN|All|def|[ ,])+)\)')
 ABBREV = re.compile(r'\("([^"]+)"\)')
 QUOTED = re.compile(r'"([^"]{1,80})"')
@@ -486,6 +500,8 @@ def main():
         for f in term_forms(term, abbrev):
             by_form.setdefault(f, set()).add(tid)
     stats["defined terms"] = len(term_rows)
+    assert "all items specified in Annex IV" in d["gea_common_list"] and "other than those specified in Annex IV" in d["gea_common_list"]
+    stats["Annex IV members (incomplete, unverified)"] = len(ANNEX_IV_MEMBERS)
     uses = {}
     for code, text in item_text.items():
         found = set()
@@ -509,6 +525,12 @@ def main():
          "skos:prefLabel": {"en": "EU dual-use list, consolidated version valid from 15 November 2025"},
          "eg:editionOf": LIST, "eg:validFrom": Date(EDITION_DATE), "eg:establishedBy": "eu/regulation/2021-821",
          "eg:officialText": URL},
+        {"id": ANNEX_IV, "type": "EntryCollection", "source": SRC, "locator": "Annex IV; Annex II, Section I",
+         "unverified": True,
+         "skos:prefLabel": {"en": "Annex IV of Regulation (EU) 2021/821: dual-use items whose transfer within the Union "
+                                  "requires an authorisation (Art. 11), consolidated text valid from 15 November 2025"},
+         "skos:member": [f"{EDITION}/{c}" for c in ANNEX_IV_MEMBERS], "eg:establishedBy": "eu/regulation/2021-821",
+         "eg:officialText": URL, "eg:note": {"en": ANNEX_IV_NOTE}},
         {"id": GLOSSARY, "type": "Glossary", "source": SRC, "locator": "Annex I, Definitions of terms used in this Annex",
          "skos:prefLabel": {"en": "Defined terms of the EU dual-use list (Annex I), consolidated version valid from 15 November 2025"},
          "eg:editionOf": LIST, "eg:officialText": URL,
