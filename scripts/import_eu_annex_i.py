@@ -429,7 +429,7 @@ def main():
                 if named and target == named and named != code:
                     stats["notes attached to the item they name (not where the snapshot put them)"] += 1
                 notes.append([target, kind, notation, body, code])
-        for target, kind, notation, body, code in notes:
+        for target, kind, notation, body, _placed in notes:
             per_code[target] += 1
             pm = SQ_TERM.search(body) if kind == "technical-note" else None
             param = pm.group(1) if pm and re.search(r"'\s+(?:is|are|means|mean|denotes|refers|includes)\b", body[pm.start():pm.end() + 12]) else None
@@ -482,7 +482,7 @@ def main():
                     app_done = True
                 continue
             for ln in text.split("\n"):
-                for kind, notation, body in split_notes(ln):
+                for kind, notation, _body in split_notes(ln):
                     cat_count[cat] += 1
                     gen_rows.append([f"{EDITION}/category-{cat}/note-{cat_count[cat]}", f"Annex I, Category {cat}, {where}",
                                      kind, notation, target, None, URL])
