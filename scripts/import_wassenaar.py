@@ -38,7 +38,7 @@ SYMBOL = {"\uf0a2": "′", "\uf06d": "μ", "\uf02d": "−", "\uf0b0": "°", "\uf
 # Trailing text that is not the item's: the next group's heading ("4. B. TEST ... - None") or Category 5 Part 2.
 TAIL = re.compile(r"\s+(?:\d\.\s?[A-E]\.\s+[A-Z][A-Z ,\"-]+ - None\b.*|Part 2 - \"INFORMATION SECURITY\".*)$")
 # Notes that the parser left in the item's own text, after the end of a sentence.
-INLINE_NOTE = re.compile(r"(?<=[.:;)\"\]\w])\s+(?=(?:N\.B\.|Notes?\s+\d+(?=\s)|Note(?=\s)(?!\s+\d+\.[a-z])|Technical Notes?)\s)")
+INLINE_NOTE = re.compile(r"(?<=[.:;)\"\]])\s+(?=(?:N\.B\.|Notes?\s+\d+(?=\s)|Note(?=\s)(?!\s+\d+\.[a-z])|Technical Notes?)\s)")
 NOTE_HEAD = re.compile(r"^(?:(N\.B\.)\s*(?:(\d+)\.)?|(Technical Notes?)\b\.?(\s+cont\.)?|(Notes?)(?:\s+(\d+)(?=\s))?"
                        r"(?:\s+(to the Cryptography Note))?)\s*")
 DECONTROL = re.compile(r"\bdoes not (?:control|apply|include|release)\b|\bdo not apply\b|\bare not controlled\b|\bis not controlled\b", re.I)
