@@ -19,7 +19,6 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-
 from _common import REPO, Date, parse_args, write_yaml
 
 EDITION_DATE = "2026-06-25"
