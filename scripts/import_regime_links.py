@@ -139,7 +139,7 @@ def compare(nat: str, reg: str):
 def eu_texts(ref: Path):
     """EU Annex I: code -> its first non-note line (as in import_eu_annex_i.py; its recoding applied if present)."""
     try:
-        from import_eu_annex_i import recode       # 1C010.1 -> 1C010.e.1 (a slip of the snapshot)
+        from import_eu_annex_i import recode  # 1C010.1 -> 1C010.e.1 (a slip of the snapshot)
     except Exception:                               # noqa: BLE001 - older versions of that script have none
         def recode(code, is_note):
             return code
@@ -194,9 +194,7 @@ def wa_items(ref: Path):
 
 GROUP_ML = {"B": ("ML18", "production", "test, inspection and production equipment"),
             "D": ("ML21", "software", "software"), "E": ("ML22", "technology", "technology")}
-STOP = set("a an and or the of for to in on with as by related commodities equipment items item military specially designed "
-           "components component parts part systems system other follows following than therefor thereof not controlled "
-           "enumerated described usml list see technology software development production use".split())
+STOP = set(["a", "an", "and", "or", "the", "of", "for", "to", "in", "on", "with", "as", "by", "related", "commodities", "equipment", "items", "item", "military", "specially", "designed", "components", "component", "parts", "part", "systems", "system", "other", "follows", "following", "than", "therefor", "thereof", "not", "controlled", "enumerated", "described", "usml", "list", "see", "technology", "software", "development", "production", "use"])
 
 
 def content_words(s: str):

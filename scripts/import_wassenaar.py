@@ -376,10 +376,7 @@ def main():
             par = par.split(".")[0]
         loc = f"PDF p. {it['page']}"
         if it["level"] == 0:
-            if code == "1.ANNEX":
-                label = "Annex to Category 1: list of explosives"
-            else:
-                label = sentence_case(text)
+            label = "Annex to Category 1: list of explosives" if code == "1.ANNEX" else sentence_case(text)
             group_rows.append([iid, code, label, DU, wa_id(par, eu), URL, uses(text), loc])
             continue
         nu = NOT_USED.match(text)
