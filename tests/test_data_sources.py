@@ -118,7 +118,7 @@ def test_list_secondary_sources(capsys: pytest.CaptureFixture[str]) -> None:
 
 # --- homepages ------------------------------------------------------------------------------------
 
-KNOWN_HOMEPAGE: dict[str, int] = {"core/instruments-cn.yaml": 5, "core/outline-claims.yaml": 1, "core/positions.yaml": 1}
+KNOWN_HOMEPAGE: dict[str, int] = {"core/instruments-cn.yaml": 5, "core/positions.yaml": 1}
 
 
 @pytest.mark.parametrize("path", params(KNOWN_HOMEPAGE))
@@ -137,7 +137,7 @@ def test_no_legal_fact_sourced_to_a_homepage_only(path: str) -> None:
 # --- mirrors ----------------------------------------------------------------------------------------
 
 KNOWN_SECONDARY_NOT_FLAGGED: dict[str, int] = {
-    "core/cases.yaml": 10, "core/measures.yaml": 2, "lists/cn-customs-links.yaml": 52, "lists/cn-dual-use-list.yaml": 92,
+    "core/measures.yaml": 2, "lists/cn-customs-links.yaml": 52, "lists/cn-dual-use-list.yaml": 92,
     "lists/eu-annex-i-editions.yaml": 4}
 
 
@@ -208,14 +208,52 @@ def _prose(value: Any) -> list[str]:
     return out
 
 
-def prose_only_dates(r: Any, sources: dict[str, Any]) -> set[str]:
+@cache
+def _by_id() -> dict[str, Any]:
+    return {r.id: r for r in loaded()[1]}
+
+
+def stated_dates(r: Any) -> set[str]:
+    """Dates in the record's own property values (prose excluded), ids and references included."""
+    return set().union(dates_in(r.id), *(dates_in(t) for t in _strings(r.props, True)))
+
+
+def prose_only_dates(r: Any, sources: dict[str, Any], records: dict[str, Any] | None = None) -> set[str]:
+    """Dates the record's eg:description/eg:note give that nothing in the graph around it states: not its own
+    properties, not the issue date of its sources, not the properties of a record it refers to or that refers to
+    it (one hop: an event's instrument states the instrument's dates), nor, for an event, the other events of
+    its case."""
     said = set().union(*(dates_in(t) for t in _prose(r.props))) if r.props else set()
     if not said:
         return set()
-    stated = set().union(set(), *(dates_in(t) for t in _strings(r.props, True)))
-    stated |= {r_date for r_date in dates_in(r.id)}
+    stated = stated_dates(r)
     stated |= {sources[s].issued for s in r.sources if s in sources and sources[s].issued}
+    if said - stated and records:
+        near = {t for t in _strings(r.props, True) if t in records and t != r.id}  # records it refers to
+        near |= _referrers().get(r.id, set())  # records that refer to it (an event of a rule, a rule's events)
+        for case in _referrers().get(r.id, set()):  # the other events of its case
+            near |= {e for e in _as_list(records[case].props.get("eg:hasEvent")) if e in records}
+        for ref in near:
+            stated |= stated_dates(records[ref])
     return said - stated
+
+
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [] if v is None else [v]
+
+
+@cache
+def _referrers() -> dict[str, set[str]]:
+    """Reverse references among hand-written records (tables excluded: they are derived lists)."""
+    records = _by_id()
+    out: dict[str, set[str]] = {}
+    for r in loaded()[1]:
+        if r.nested or r.path.startswith("lists/"):
+            continue
+        for t in _strings(r.props, True):
+            if t in records and t != r.id:
+                out.setdefault(t, set()).add(r.id)
+    return out
 
 
 def test_dates_in_prose_detector() -> None:
@@ -228,12 +266,11 @@ def test_dates_in_prose_detector() -> None:
 
 
 KNOWN_PROSE_DATES: dict[str, int] = {
-    "core/agencies.yaml": 2, "core/cases.yaml": 21, "core/destination-groups.yaml": 36, "core/instruments-cn.yaml": 19,
-    "core/instruments-eu.yaml": 5, "core/instruments-us.yaml": 6, "core/jurisdictions-states.yaml": 2,
-    "core/licensing-itar.yaml": 2, "core/licensing.yaml": 2, "core/measures.yaml": 7, "core/memberships-ag.yaml": 1,
-    "core/memberships-mtcr.yaml": 17, "core/memberships-nsg.yaml": 8, "core/memberships-wa.yaml": 8,
-    "core/memberships.yaml": 16, "core/positions.yaml": 7, "core/regimes.yaml": 3, "lists/cn-dual-use-list.yaml": 47,
-    "lists/regime-lists.yaml": 4, "lists/us-ccl-history.yaml": 1, "lists/us-usml.yaml": 1}
+    "core/destination-groups.yaml": 35, "core/instruments-cn.yaml": 14, "core/instruments-eu.yaml": 3,
+    "core/jurisdictions-states.yaml": 2, "core/licensing-itar.yaml": 2, "core/licensing.yaml": 2, "core/measures.yaml": 1,
+    "core/memberships-ag.yaml": 1, "core/memberships-mtcr.yaml": 17, "core/memberships-nsg.yaml": 8,
+    "core/memberships-wa.yaml": 8, "core/memberships.yaml": 15, "core/positions.yaml": 4,
+    "lists/cn-dual-use-list.yaml": 44, "lists/regime-lists.yaml": 4, "lists/us-ccl-history.yaml": 1, "lists/us-usml.yaml": 1}
 
 
 @pytest.mark.parametrize("path", params(KNOWN_PROSE_DATES))
@@ -243,6 +280,12 @@ def test_no_date_only_in_prose(path: str) -> None:
     for r in by_file(path):
         if r.nested:
             continue
-        if extra := prose_only_dates(r, sources):
+        if extra := prose_only_dates(r, sources, _by_id()):
             bad.append(f"{r.id}: {', '.join(sorted(extra))}")
     assert not bad, f"{len(bad)} records state a date only in eg:description/eg:note:\n" + "\n".join(bad)
+
+
+def test_owned_files_have_no_known_failures() -> None:
+    """The files of this issue's sources helper are fixed, not excused."""
+    for known in (KNOWN_BAD_DOMAIN, KNOWN_HOMEPAGE, KNOWN_SECONDARY_NOT_FLAGGED, KNOWN_PROSE_DATES):
+        assert not OWNED & set(known)
