@@ -46,9 +46,9 @@ from _common import (  # noqa: E402
     write_results,
 )
 
-from exportgraph.graph import compare as C  # noqa: E402
-from exportgraph.graph import items  # noqa: E402
 from exportgraph.graph.store import EmbeddedStore, GraphStore, RemoteStore, Result  # noqa: E402
+from exportgraph.query import compare as C  # noqa: E402
+from exportgraph.query import items  # noqa: E402
 
 CROSSWALK_GOAL_S = 0.050
 CALLS: dict[str, Callable[[GraphStore], Any]] = {

@@ -43,9 +43,9 @@ from _common import (  # noqa: E402
     write_results,
 )
 
-from exportgraph.graph import compare as C  # noqa: E402
-from exportgraph.graph import queries as Q  # noqa: E402
 from exportgraph.graph.store import EmbeddedStore, GraphStore  # noqa: E402
+from exportgraph.query import base as Q  # noqa: E402
+from exportgraph.query import compare as C  # noqa: E402
 
 GOAL_S = 0.020
 _days = itertools.count()

@@ -1,7 +1,7 @@
 """Time to interactive of generated graph views in headless Chromium.
 
 For 100, 1,000 and 5,000 nodes: build a random graph with networkx (about 1.5 links a node), lay it out
-(exportgraph.graph.layout), render the standalone page (vis-network inlined, physics off), load it from a
+(exportgraph.explorer.layout), render the standalone page (vis-network inlined, physics off), load it from a
 file:// URL and read, in the page, performance.now() at vis-network's first 'afterDrawing' (time from
 navigation start). Prints layout and render time in Python, page size and time to interactive.
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from exportgraph.graph import layout
-from exportgraph.graph.render import render
-from exportgraph.graph.views import CLASS_STYLE, View
+from exportgraph.explorer import layout
+from exportgraph.explorer.render import render
+from exportgraph.explorer.views import CLASS_STYLE, View
 
 CLASSES = sorted(CLASS_STYLE)
 

@@ -241,8 +241,8 @@ def test_sparql_page_runs_an_example(driver: Any, server: Server) -> None:
 def test_rendered_files_are_standalone(driver: Any, store: EmbeddedStore, settings: Settings,
                                        tmp_path: Path) -> None:
     from exportgraph.cli import main
-    from exportgraph.graph import views as V
-    from exportgraph.graph.render import render
+    from exportgraph.explorer import views as V
+    from exportgraph.explorer.render import render
 
     out = tmp_path / "regimes.html"
     assert main(["render", "regimes", "--build-dir", str(settings.build_dir), "--output", str(out)]) == 0

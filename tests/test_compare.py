@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from exportgraph.exc import BadRequest
-from exportgraph.graph import compare as C
+from exportgraph.query import compare as C
 
 BEFORE, NOW = dt.date(2023, 12, 31), dt.date(2026, 11, 29)
 ALL = ["cn", "us", "eu", "jp"]

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.graph import compare, queries
 from exportgraph.graph.terms import ID
+from exportgraph.query import compare, queries
 
 D_2023 = dt.date(2023, 12, 31)
 D_2026 = dt.date(2026, 11, 29)

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from exportgraph.exc import BadRequest, NotFound
-from exportgraph.graph import compare, items
-from exportgraph.graph.queries import rid, value
 from exportgraph.graph.terms import ID
+from exportgraph.query import compare, items
+from exportgraph.query.base import rid, value
 from tests.conftest import REFERENCE
 
 EU_ED = "eu/list/annex-i/2025-11-15"

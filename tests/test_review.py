@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from exportgraph.exc import BadRequest
-from exportgraph.graph import items as I
-from exportgraph.graph.compare import MAX_JURISDICTIONS
-from exportgraph.graph.queries import check_id
+from exportgraph.query import items as I
+from exportgraph.query.base import check_id
+from exportgraph.query.compare import MAX_JURISDICTIONS
 
 
 def test_in_force_with_an_empty_date_is_a_400(client) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def test_routing_errors_have_the_error_shape(client, method: str, url: str, stat
 
 @pytest.mark.parametrize("limit", [0, -1])
 def test_search_and_party_limits_below_one_are_refused(store, limit: int) -> None:  # type: ignore[no-untyped-def]
-    from exportgraph.graph.queries import search
+    from exportgraph.query.base import search
 
     with pytest.raises(BadRequest, match="limit: at least 1"):
         search(store, "gallium", limit=limit)
@@ -94,8 +94,8 @@ def test_text_index_goes_with_its_store() -> None:
 
     import pyoxigraph as ox
 
-    from exportgraph.graph import textindex
     from exportgraph.graph.store import EmbeddedStore
+    from exportgraph.query import textindex
 
     def small(label: str) -> EmbeddedStore:
         s = ox.NamedNode("https://w3id.org/exportgraph/id/x")

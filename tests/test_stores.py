@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from exportgraph.exc import BadRequest, StoreUnavailable
-from exportgraph.graph import compare as C
-from exportgraph.graph import items as I
-from exportgraph.graph import queries as Q
 from exportgraph.graph.store import RemoteStore
+from exportgraph.query import base as Q
+from exportgraph.query import compare as C
+from exportgraph.query import items as I
 
 from .conftest import free_port
 

@@ -12,9 +12,9 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from exportgraph.api.state import GraphState
-from exportgraph.graph import views as V
+from exportgraph.explorer import views as V
+from exportgraph.explorer.render import render, script_json, view_data
 from exportgraph.graph.build import Build
-from exportgraph.graph.render import render, script_json, view_data
 from exportgraph.graph.store import EmbeddedStore
 from exportgraph.settings import Settings
 

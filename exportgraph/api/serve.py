@@ -37,7 +37,7 @@ def _warm(app: object) -> None:
     """Build the text index in the background, so that the first search does not wait for it."""
     import threading
 
-    from exportgraph.graph.textindex import index_for
+    from exportgraph.query.textindex import index_for
 
     store = app.state.graph.store  # type: ignore[attr-defined]
     threading.Thread(target=index_for, args=(store,), name="text-index", daemon=True).start()

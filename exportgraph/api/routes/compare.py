@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from exportgraph.api.deps import Store
 from exportgraph.api.respond import AsOf, Format, page
 from exportgraph.exc import BadRequest
-from exportgraph.graph import compare as C
-from exportgraph.graph.queries import parse_as_of, today
+from exportgraph.query import compare as C
+from exportgraph.query.base import parse_as_of, today
 
 router = APIRouter(prefix="/api", tags=["compare"])
 Jurisdictions = Annotated[str, Query(description="Comma-separated jurisdiction ids.", examples=["cn,us,eu,jp"])]

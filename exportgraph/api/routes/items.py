@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from exportgraph.api.deps import Store
 from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
 from exportgraph.exc import BadRequest
-from exportgraph.graph import items as I
-from exportgraph.graph.queries import parse_as_of, search
+from exportgraph.query import items as I
+from exportgraph.query.base import parse_as_of, search
 
 router = APIRouter(prefix="/api", tags=["items"])
 

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from exportgraph.api.deps import State, Store
 from exportgraph.api.routes.views import Text, split
 from exportgraph.exc import BadRequest, ExportGraphError, NotFound
-from exportgraph.graph import compare as C
-from exportgraph.graph import items as I
-from exportgraph.graph import queries as Q
+from exportgraph.explorer.views import VERDICT_COLOURS, curie
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
-from exportgraph.graph.views import VERDICT_COLOURS, curie
+from exportgraph.query import base as Q
+from exportgraph.query import compare as C
+from exportgraph.query import items as I
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 RDF_TYPES = {"turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from exportgraph.api.deps import Store
 from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
-from exportgraph.graph import queries as Q
+from exportgraph.query import base as Q
 
 router = APIRouter(prefix="/api", tags=["resources"])
 Jurisdiction = Annotated[str | None, Query(description="Jurisdiction id: cn, us, eu, jp, nl, de.",

@@ -27,9 +27,9 @@ import exportgraph
 from exportgraph.api.state import GraphState
 from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused
 from exportgraph.graph import terms as T
-from exportgraph.graph.guard import UPDATES_REFUSED, Verdicts, precheck
-from exportgraph.graph.workers import EngineConfig, Job, NotAcceptable, WorkerPool, raise_for
 from exportgraph.settings import Settings
+from exportgraph.sparql.guard import UPDATES_REFUSED, Verdicts, precheck
+from exportgraph.sparql.workers import EngineConfig, Job, NotAcceptable, WorkerPool, raise_for
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +287,7 @@ def rdf_response(triples: list[ox.Triple], request: Request, default: str = "tur
     chosen = negotiate(request.headers.get("accept"), offers)
     if chosen is None:
         raise NotAcceptable("no RDF format matches the Accept header")
-    from exportgraph.graph.workers import GRAPH_FORMATS, MEDIA_TYPES
+    from exportgraph.sparql.workers import GRAPH_FORMATS, MEDIA_TYPES
 
     body = ox.serialize(triples, format=GRAPH_FORMATS[chosen], prefixes=_prefixes()) or b""
     return Response(body, media_type=MEDIA_TYPES[chosen], headers={**CORS, "Vary": "Accept"})

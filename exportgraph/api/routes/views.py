@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from exportgraph.api.deps import Config, Store
 from exportgraph.exc import BadRequest, ExportGraphError
-from exportgraph.graph import render as R
-from exportgraph.graph import views as V
-from exportgraph.graph.queries import parse_as_of
-from exportgraph.graph.views import View
+from exportgraph.explorer import render as R
+from exportgraph.explorer import views as V
+from exportgraph.explorer.views import View
+from exportgraph.query.base import parse_as_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["views"])

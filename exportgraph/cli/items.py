@@ -7,23 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from typing import Any
 
+from exportgraph.cli.common import Add, open_store_for, print_rows
 from exportgraph.settings import Settings
-
-Add = Callable[..., argparse.ArgumentParser]
 
 
 def _store(settings: Settings) -> Any:
-    from exportgraph.cli import _store as open_
-
-    return open_(settings)
+    return open_store_for(settings)
 
 
 def _emit(data: Any, fmt: str, columns: list[str] | None = None) -> None:
-    from exportgraph.cli import print_rows
-
     if fmt == "json" or columns is None:
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
@@ -31,7 +25,7 @@ def _emit(data: Any, fmt: str, columns: list[str] | None = None) -> None:
 
 
 def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.items import lookup
+    from exportgraph.query.items import lookup
 
     _emit(lookup(_store(settings), args.code, args.list), args.format,
           ["code", "list", "id", "valid_from", "valid_until", "label"])
@@ -39,7 +33,7 @@ def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_crosswalk(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.items import crosswalk
+    from exportgraph.query.items import crosswalk
 
     result = crosswalk(_store(settings), args.entry)
     if args.format == "json":
@@ -58,8 +52,8 @@ def cmd_crosswalk(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.items import customs_candidates
-    from exportgraph.graph.queries import parse_as_of
+    from exportgraph.query.base import parse_as_of
+    from exportgraph.query.items import customs_candidates
 
     result = customs_candidates(_store(settings), args.code, parse_as_of(args.as_of))
     if args.format == "json":
@@ -75,8 +69,8 @@ def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.exc import BadRequest
-    from exportgraph.graph.items import diff
-    from exportgraph.graph.queries import parse_as_of
+    from exportgraph.query.base import parse_as_of
+    from exportgraph.query.items import diff
 
     before, after = parse_as_of(args.before), parse_as_of(args.after)
     if before is None or after is None:
@@ -96,14 +90,14 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.queries import search
+    from exportgraph.query.base import search
 
     _emit(search(_store(settings), args.text, limit=args.limit, cls=args.type), args.format, ["type", "id", "label"])
     return 0
 
 
 def cmd_party(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.items import parties
+    from exportgraph.query.items import parties
 
     rows = parties(_store(settings), args.name, args.list, limit=args.limit)
     if args.format == "json":
@@ -116,8 +110,8 @@ def cmd_party(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.graph.compare import compare
-    from exportgraph.graph.queries import parse_as_of, today
+    from exportgraph.query.base import parse_as_of, today
+    from exportgraph.query.compare import compare
 
     dims = [d for d in (args.dimensions or "").split(",") if d] or None
     result = compare(_store(settings), args.jurisdictions.split(","), parse_as_of(args.as_of) or today(), dims)
@@ -136,7 +130,7 @@ def _fmt(p: argparse.ArgumentParser) -> None:
 
 
 def register(add: Add) -> None:
-    """Add the item-level, comparison and rendering commands."""
+    """Add the item-level and comparison commands."""
     p = add("entry", cmd_entry, "Look an entry up by code in every list (or one).")
     p.add_argument("code", help="e.g. 3B001, 3B001.a.1, 1C902")
     p.add_argument("--list", help="a list id, e.g. eu/list/annex-i")
@@ -168,6 +162,3 @@ def register(add: Add) -> None:
     p.add_argument("--dimensions", help="comma-separated dimension codes (default: all)")
     p.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
     _fmt(p)
-    from exportgraph import render_cli
-
-    render_cli.register(add)

@@ -13,6 +13,9 @@ hands one to its process and waits with `poll(deadline)`. When the deadline
 passes it kills the process (the work stops), answers 504 and forks a
 replacement (milliseconds), while the other workers go on answering. The async
 side only awaits a concurrent future, so the event loop never blocks.
+
+Size: just over 500 lines, one concern: the pool, its supervisors and the worker loop share private
+state (pipes, deadlines, the template process), which a split would have to expose.
 """
 
 from __future__ import annotations
@@ -190,7 +193,7 @@ class _Evaluator:
             self.store = EmbeddedStore.from_file(Path(config.dataset))
 
     def answer(self, job: Job) -> Answer:
-        from exportgraph.graph.guard import inspect
+        from exportgraph.sparql.guard import inspect
 
         verdict = ""
         if job.inspect:
@@ -278,7 +281,7 @@ class _Item:
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     # The template starts from a server that has already imported the heavy modules.
-    ctx.set_forkserver_preload(["exportgraph.graph.workers", "exportgraph.graph.guard", "exportgraph.graph.store",
+    ctx.set_forkserver_preload(["exportgraph.sparql.workers", "exportgraph.sparql.guard", "exportgraph.graph.store",
                                 "rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.algebra"])
     return ctx
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
-from exportgraph.graph.queries import Json, check_id, label_of, labels, rid, valid_at, value
 from exportgraph.graph.store import GraphStore
+from exportgraph.query.base import Json, check_id, label_of, labels, rid, valid_at, value
 
 # Conversion of time units into calendar days; working days are approximate (5 a week, no holidays).
 TO_CALENDAR_DAYS = {"calendar-day": (1.0, False), "working-day": (7 / 5, True), "month": (30.4375, True),
@@ -197,7 +197,7 @@ def _dimension_result(dim: Json, held: dict[str, Json], jurisdictions: list[str]
 
 def regime_overlap(store: GraphStore, jurisdictions: list[str], as_of: dt.date | None = None) -> Json:
     """Which regimes each jurisdiction participates in, and the overlap (Jaccard) per pair."""
-    from exportgraph.graph.queries import memberships
+    from exportgraph.query.base import memberships
 
     held: dict[str, set[str]] = {j: set() for j in _checked(jurisdictions)}
     status: dict[str, dict[str, str]] = defaultdict(dict)

@@ -280,7 +280,7 @@ def recommendations(store: GraphStore) -> list[Json]:
 
 def search(store: GraphStore, text: str, limit: int = 50, cls: str | None = None) -> list[Json]:
     """Search labels, titles, codes and names (English, Chinese, Japanese) through the text index."""
-    from exportgraph.graph.textindex import index_for
+    from exportgraph.query.textindex import index_for
 
     text = text.strip()
     if not text:

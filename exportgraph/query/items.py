@@ -15,8 +15,8 @@ import pyoxigraph as ox
 
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
-from exportgraph.graph.queries import Json, check_id, label_of, labels, rid, value
 from exportgraph.graph.store import GraphStore
+from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
 
 # \Z, not $ (which also matches before a final newline); [0-9], not \d (which matches any script's digits).
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}\Z")

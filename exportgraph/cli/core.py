@@ -1,45 +1,22 @@
-"""The `exportgraph` command line.
-
-Every failure ends with one line on stderr that says what and where, and an exit
-code other than 0; never a traceback (set EXPORTGRAPH_DEBUG=1 to see one).
-"""
+"""Commands that make, check, query and export the graph: build, validate, query, stats, export, load, ontology, serve."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import logging
-import os
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from exportgraph.exc import BadRequest, ExportGraphError
+from exportgraph.cli.common import Add, open_store_for, print_rows, progress
+from exportgraph.exc import BadRequest
 from exportgraph.settings import Settings, describe
-
-log = logging.getLogger("exportgraph")
-Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-def _progress(enabled: bool) -> Callable[[str], None] | None:
-    if not enabled or not sys.stderr.isatty():
-        return None
-    return lambda msg: print(f"... {msg}", file=sys.stderr, flush=True)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {k: getattr(args, k, None) for k in ("data_dir", "build_dir", "store", "remote_query_url",
-                                                      "host", "port")}
-    return Settings.from_env(**overrides)
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import build
 
-    result = build(settings.data_dir, settings.build_dir, _progress(not args.quiet))
+    result = build(settings.data_dir, settings.build_dir, progress(not args.quiet))
     m = result.manifest
     print(f"built {result.dataset}: {m['quads']} quads, {m['records']} records, "
           f"{m['sources']} sources, {len(m['graphs'])} graphs")
@@ -49,44 +26,9 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import compile_dataset
 
-    lines, data = compile_dataset(settings.data_dir, _progress(True), all_errors=True)
+    lines, data = compile_dataset(settings.data_dir, progress(True), all_errors=True)
     print(f"valid: {len(data.records)} records from {len(data.files)} files, {len(lines)} quads conform")
     return 0
-
-
-def _store(settings: Settings) -> Any:
-    from exportgraph.graph.build import read_manifest
-    from exportgraph.graph.store import open_store
-
-    if settings.store == "remote":
-        return open_store("remote", None, settings.remote_query_url, settings.remote_timeout_s)
-    built = read_manifest(settings.build_dir)
-    assert built is not None
-    return open_store("embedded", built.dataset)
-
-
-def _cell(term: Any) -> str:
-    if term is None:
-        return ""
-    return str(getattr(term, "value", term))
-
-
-def print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
-    if fmt == "json":
-        print(json.dumps([{c: _cell(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows([[_cell(r.get(c)) for c in columns] for r in rows])
-        sys.stdout.write(out.getvalue())
-    else:
-        table = [[_cell(r.get(c)) for c in columns] for r in rows]
-        widths = [min(60, max([len(c)] + [len(row[i]) for row in table])) for i, c in enumerate(columns)]
-        print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-        for row in table:
-            print("  ".join(v[:60].ljust(w) for v, w in zip(row, widths, strict=True)))
-        print(f"({len(table)} rows)", file=sys.stderr)
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,7 +44,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
             raise BadRequest(f"{args.file}: cannot read ({exc.strerror})") from None
     if not text:
         raise BadRequest("give a query string or --file")
-    store = _store(settings)
+    store = open_store_for(settings)
     result = store.query(PREFIXES + text)
     if isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")
@@ -201,27 +143,12 @@ def _prefixes() -> dict[str, str]:
 
 
 _PREFIXES = _prefixes()
-COMMANDS: dict[str, Handler] = {}
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, help="data directory (EXPORTGRAPH_DATA_DIR)")
-    p.add_argument("--build-dir", type=Path, help="build directory (EXPORTGRAPH_BUILD_DIR)")
-    p.add_argument("--store", choices=["embedded", "remote"], help="query engine (EXPORTGRAPH_STORE)")
-    p.add_argument("--remote-query-url", help="remote SPARQL endpoint (EXPORTGRAPH_REMOTE_QUERY_URL)")
 
 
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="exportgraph", description=(
-        "Build, validate, query, compare and serve the exportgraph knowledge graph of export controls."))
-    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
-        _common(p)
-        COMMANDS[name] = handler
-        return p
-
+def register(add: Add, sub: Any, common: Any) -> None:
+    """Add the commands that make, check, query and export the graph, and `serve`."""
     p = add("build", cmd_build, "Compile data/ and the ontology into a validated dataset with a manifest.")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     add("validate", cmd_validate, "Check every data file against the model and the SHACL shapes; write nothing.")
@@ -242,43 +169,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="Build if needed, then serve the API, SPARQL endpoint and pages.",
                        description="Build if needed, then serve.\n\nSettings:\n" + settings_help,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _common(p)
+    common(p)
     p.add_argument("--host", help="bind address (EXPORTGRAPH_HOST)")
     p.add_argument("--port", type=int, help="port (EXPORTGRAPH_PORT)")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if a build exists")
-    COMMANDS["serve"] = cmd_serve
-    _register_extensions(sub, add)
-    return root
-
-
-def _register_extensions(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Commands of the item-level lookups, comparison and rendering, kept in their own modules."""
-    from exportgraph import commands
-
-    commands.register(add)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO if os.environ.get("EXPORTGRAPH_VERBOSE") else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
-    try:
-        settings = _settings(args)
-        return COMMANDS[args.command](args, settings)
-    except ExportGraphError as exc:
-        print(f"exportgraph {args.command}: error: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("exportgraph: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        if os.environ.get("EXPORTGRAPH_DEBUG"):
-            raise
-        print(f"exportgraph {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 70
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(handler=cmd_serve)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from exportgraph.cli.common import Add, open_store_for
 from exportgraph.exc import BadRequest
 from exportgraph.settings import Settings
 
@@ -18,8 +18,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _build_view(args: argparse.Namespace, store: Any, settings: Settings) -> Any:
-    from exportgraph.graph import views as V
-    from exportgraph.graph.queries import parse_as_of
+    from exportgraph.explorer import views as V
+    from exportgraph.query.base import parse_as_of
 
     ids: list[str] = args.ids
     needs = {"neighbourhood": 1, "path": 2, "crosswalk": 1, "case": 1, "compare": 0, "regimes": 0}[args.kind]
@@ -40,10 +40,9 @@ def _build_view(args: argparse.Namespace, store: Any, settings: Settings) -> Any
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.cli import _store
-    from exportgraph.graph.render import render
+    from exportgraph.explorer.render import render
 
-    view = _build_view(args, _store(settings), settings)
+    view = _build_view(args, open_store_for(settings), settings)
     html = render(view, inline=True, link_base=args.link_base)
     try:
         Path(args.output).write_text(html, encoding="utf-8")
@@ -54,7 +53,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add the render command."""
     from exportgraph.graph.terms import ID
 

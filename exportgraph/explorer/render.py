@@ -16,8 +16,8 @@ from typing import Any
 
 import jinja2
 
+from exportgraph.explorer.views import View, style
 from exportgraph.graph import terms as T
-from exportgraph.graph.views import View, style
 
 VIS_VERSION = "9.1.2"
 LARGE = 300  # above this many edges, edge labels are left to the tooltips (drawing them is slow)
@@ -25,7 +25,7 @@ LARGE = 300  # above this many edges, edge labels are left to the tooltips (draw
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("exportgraph.graph", "templates"),
+    return jinja2.Environment(loader=jinja2.PackageLoader("exportgraph.explorer", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -40,7 +40,7 @@ def vis_asset(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def app_js() -> str:
-    return (resources.files("exportgraph.graph") / "templates" / "view.js").read_text(encoding="utf-8")
+    return (resources.files("exportgraph.explorer") / "templates" / "view.js").read_text(encoding="utf-8")
 
 
 def script_json(data: Any) -> str:

@@ -3,7 +3,7 @@
 Each builder returns a `View`: a networkx MultiDiGraph whose nodes carry `label`, `cls`, `title`
 (plain text: dates and sources), `record` (the id their page lives at) and `x`/`y`, and whose edges carry
 `label`, `title`, `color` and `dashes`; plus the view's title, legend and, when the node cap cut the
-view, a message that says so. `exportgraph.graph.render` turns a View into a standalone HTML page.
+view, a message that says so. `exportgraph.explorer.render` turns a View into a standalone HTML page.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 import networkx as nx
 
 from exportgraph.exc import BadRequest, NotFound
-from exportgraph.graph import layout
+from exportgraph.explorer import layout
 from exportgraph.graph import terms as T
-from exportgraph.graph.queries import Json, check_id, label_of, labels, rid, value
 from exportgraph.graph.store import PREFIXES, GraphStore
+from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
 
 # Links that are not part of the subject matter: provenance, citations and typing.
 EXCLUDED = ("rdf:type", "prov:wasDerivedFrom", "eg:citedSource", "eg:citation")
@@ -258,7 +258,7 @@ def path(store: GraphStore, source: str, target: str) -> View:
 def comparison(store: GraphStore, jurisdictions: list[str], as_of: dt.date | None = None) -> View:
     """Jurisdictions (columns) against dimensions (rows): position nodes, dimension nodes coloured by
     converge/diverge, and pairwise verdict edges between positions."""
-    from exportgraph.graph.compare import compare
+    from exportgraph.query.compare import compare
 
     result = compare(store, jurisdictions, as_of)
     js = result["jurisdictions"]
@@ -302,7 +302,7 @@ def comparison(store: GraphStore, jurisdictions: list[str], as_of: dt.date | Non
 
 def regimes(store: GraphStore, as_of: dt.date | None = None) -> View:
     """Jurisdictions (left) and regimes (right), one edge per membership, styled by status."""
-    from exportgraph.graph.queries import memberships
+    from exportgraph.query.base import memberships
 
     rows = memberships(store, as_of)
     graph = nx.MultiDiGraph()
@@ -330,7 +330,7 @@ def regimes(store: GraphStore, as_of: dt.date | None = None) -> View:
 
 def crosswalk(store: GraphStore, entry: str) -> View:
     """An entry, its counterparts in every other list, their lists, and its customs codes."""
-    from exportgraph.graph.items import crosswalk as walk
+    from exportgraph.query.items import crosswalk as walk
 
     cw = walk(store, entry)
     root = T.iri(cw["entry"])
@@ -386,7 +386,7 @@ LANES = {"LegalInstrument": -260.0, "Agency": -420.0, "ControlEntry": 260.0, "Pa
 
 def case(store: GraphStore, case_id: str) -> View:
     """A case's events along a time axis, with the instruments, items, agencies and parties involved."""
-    from exportgraph.graph.queries import timeline
+    from exportgraph.query.base import timeline
 
     tl = timeline(store, case_id)
     events = tl["events"]
