@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from exportgraph.graph.queries import value
+from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 NS = "https://w3id.org/exportgraph/id/"

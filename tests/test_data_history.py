@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exportgraph.graph.queries import value
+from exportgraph.query.base import value
 
 ROOT = Path(__file__).resolve().parent.parent
 EG = "https://w3id.org/exportgraph/id/"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from exportgraph.graph import queries as Q
-from exportgraph.graph.queries import rid, value
+from exportgraph.query.base import rid, value
 from exportgraph.graph.terms import ID
 from tests.conftest import REFERENCE, ROOT
 

@@ -3,7 +3,7 @@ scripts/import_regime_nsg_mtcr.py) and the editions and categories in regime-lis
 
 from __future__ import annotations
 
-from exportgraph.graph.queries import value
+from exportgraph.query.base import value
 
 NS = "https://w3id.org/exportgraph/id/"
 MTCR = NS + "regime/mtcr/list/annex/2024-03-14"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from exportgraph.graph.queries import value
+from exportgraph.query.base import value
 from exportgraph.graph.terms import ID
 from tests.conftest import REFERENCE
 
