@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.query.base import value
 from exportgraph.graph.terms import ID
+from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 EU_ED = "eu/list/annex-i/2025-11-15"

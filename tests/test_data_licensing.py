@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from exportgraph.graph import queries as Q
-from exportgraph.query.base import rid, value
 from exportgraph.graph.terms import ID
+from exportgraph.query.base import rid, value
 from tests.conftest import REFERENCE, ROOT
 
 TODAY = dt.date.today().isoformat()

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.query.base import value
 from exportgraph.graph.terms import ID
+from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 CWC = "regime/cwc/list/schedules/2020-06-07"

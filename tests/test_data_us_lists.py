@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.query.base import value
 from exportgraph.graph.terms import ID
+from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 CCL = "us/list/ccl/2026-07-23"

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.query.base import value
 from exportgraph.graph.terms import ID
+from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 DU = "regime/wa/list/dual-use/2025-12-01"
