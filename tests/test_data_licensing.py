@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from exportgraph.graph import queries as Q
+from exportgraph.query import base as Q
 from exportgraph.graph.terms import ID
 from exportgraph.query.base import rid, value
 from tests.conftest import REFERENCE, ROOT
