@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from exportgraph.query import base as Q
 from exportgraph.graph.terms import ID
+from exportgraph.query import base as Q
 from exportgraph.query.base import rid, value
 from tests.conftest import REFERENCE, ROOT
 

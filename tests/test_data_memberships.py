@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from exportgraph.graph import queries
+from exportgraph.query import base as queries
 
 TODAY = dt.date.today()
 
