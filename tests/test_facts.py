@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from exportgraph.graph.terms import ID
-from exportgraph.query import compare, queries
+from exportgraph.query import base as queries
+from exportgraph.query import compare
 
 D_2023 = dt.date(2023, 12, 31)
 D_2026 = dt.date(2026, 11, 29)
