@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from exportgraph.cli.common import Add, open_store_for, print_rows
@@ -25,10 +26,18 @@ def _emit(data: Any, fmt: str, columns: list[str] | None = None) -> None:
 
 
 def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.query.items import lookup
+    from exportgraph.query.items import lookup, lookup_warnings
 
-    _emit(lookup(_store(settings), args.code, args.list), args.format,
-          ["code", "list", "id", "valid_from", "valid_until", "label"])
+    store = _store(settings)
+    found = lookup(store, args.code, args.list)
+    warnings = lookup_warnings(store, found)
+    if args.format == "json":
+        _emit({"code": args.code, "entries": found, "warnings": warnings}, "json")
+        return 0
+    rows = [dict(e, link=e["regime_link"] or (f"via {e['found_via']}" if e["found_via"] else "")) for e in found]
+    _emit(rows, args.format, ["code", "list", "edition", "valid_from", "label", "link"])
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr if args.format == "csv" else sys.stdout)
     return 0
 
 

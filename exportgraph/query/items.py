@@ -17,6 +17,15 @@ from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
+from exportgraph.query.links import (
+    different_items,
+    entry_warnings,
+    implementers,
+    is_regime_entry,
+    regime_links,
+    regime_spellings,
+    summary,
+)
 
 # \Z, not $ (which also matches before a final newline); [0-9], not \d (which matches any script's digits).
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}\Z")
@@ -81,19 +90,67 @@ def _spellings(code: str) -> set[str]:
 
 
 def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Json]:
-    """Entries with this code (case-insensitive), in every list or one."""
+    """Entries with this code (case-insensitive), in every list or one; the regime item with that code (in
+    the regime's own spelling, 3.B.1 for 3B001) and, across lists, the entries linked to that regime item.
+    Each entry carries its links to regime items."""
     code = _check_code(code)
     scope = f"?ed eg:editionOf <{_check_list(store, list_id)}> ." if list_id else ""
     # Bound spellings, not FILTER(LCASE()): a bound literal is an index lookup, the filter a scan.
-    spellings = " ".join(_lit(c) for c in sorted(_spellings(code)))
+    spellings = " ".join(_lit(c) for c in sorted(_spellings(code) | regime_spellings(code)))
     rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{ VALUES ?code {{ {spellings} }}
         ?e a eg:ControlEntry ; skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {scope}
         OPTIONAL {{ ?e skos:broader ?parent }}
         {_effective('?e', '?ed')} }} ORDER BY ?l ?from ?e""")
+    # The Wassenaar spelling (3.B.1) means the Wassenaar item only: MTCR's 3.B.1 is another item.
+    regime_form = regime_spellings(code)
+    rows = [r for r in rows if value(r["code"]) not in regime_form or "/regime/wa/" in value(r["l"])]
     if not rows:
         where = f"list {list_id}" if list_id else "any list"
         raise NotFound(f"no entry with code {code!r} in {where}")
-    return _entries(store, rows)
+    entries = _entries(store, rows)
+    if list_id is None:
+        entries += _linked_to_regime_items(store, entries)
+    links = regime_links(store, [T.iri(e["id"]) for e in entries])
+    for e in entries:
+        found = links.get(T.iri(e["id"]), [])
+        e["regime_links"] = found
+        e["regime_link"] = "regime item" if is_regime_entry(e["id"]) else "; ".join(summary(lk) for lk in found)
+        e.setdefault("found_via", None)
+    return entries
+
+
+def lookup_warnings(store: GraphStore, entries: list[Json]) -> list[str]:
+    """What a reader must know beside a same-code lookup: pairs that are not the same item, and the national
+    item lists that have no entry with the code (nor one linked to its regime item)."""
+    notes = entry_warnings(entries, different_items(store, [T.iri(e["id"]) for e in entries]))
+    present = {e["list"] for e in entries}
+    munitions = any((e["code"] or "").upper().startswith("ML") or "usml" in (e["list"] or "") for e in entries)
+    rows = store.select("""SELECT ?l ?label ?kind WHERE { ?l a eg:ControlList ; eg:jurisdiction ?j .
+        VALUES ?j { <%scn> <%sus> <%seu> <%sjp> } FILTER NOT EXISTS { ?l a eg:PartyList }
+        OPTIONAL { ?l eg:goodsCategory ?g . ?g skos:notation ?kind }
+        OPTIONAL { ?l skos:prefLabel|rdfs:label ?label FILTER(lang(?label) = "en") }
+        FILTER EXISTS { ?ed eg:editionOf ?l . ?x skos:inScheme ?ed } } ORDER BY ?l""" % ((T.ID,) * 4))
+    kinds: dict[str, set[str]] = defaultdict(set)
+    names = {}
+    for r in rows:
+        kinds[rid(value(r["l"])) or ""].add(value(r["kind"]) or "")
+        names[rid(value(r["l"])) or ""] = value(r["label"]) or rid(value(r["l"]))
+    absent = [f"{names[lst]} ({lst})" for lst in sorted(kinds) if lst not in present
+              and ("munitions" in kinds[lst] if munitions else bool(kinds[lst] - {"munitions"}))]
+    if absent:
+        notes.append("no entry with this code, nor one linked to its regime item, in: " + "; ".join(absent))
+    return notes
+
+
+def _linked_to_regime_items(store: GraphStore, entries: list[Json]) -> list[Json]:
+    """Entries of other lists (Japan's rows, say) that implement a regime item found by code."""
+    regime = [T.iri(e["id"]) for e in entries if is_regime_entry(e["id"])]
+    found = implementers(store, regime)
+    known = {T.iri(e["id"]) for e in entries}
+    extra = _describe_entries(store, sorted(set(found) - known))
+    for e in extra:
+        e["found_via"] = "; ".join(summary(lk) for lk in found[T.iri(e["id"])])
+    return extra
 
 
 def _entries(store: GraphStore, rows: list[dict[str, object]]) -> list[Json]:

@@ -28,7 +28,8 @@ def lists(store: Store, format: Format = "json", limit: Limit = 100, offset: Off
 def entries(store: Store, code: Annotated[str, Query(examples=["3B001"])],
             list: Annotated[str | None, Query(description="A list id", examples=["eu/list/annex-i"])] = None,
             format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
-    return page(I.lookup(store, code, list), format, limit, offset)
+    found = I.lookup(store, code, list)
+    return page(found, format, limit, offset, extra={"warnings": I.lookup_warnings(store, found)})
 
 
 @router.get("/entries/search", summary="Search control entries by text (English, Chinese, Japanese)")
