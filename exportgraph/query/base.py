@@ -45,6 +45,21 @@ def valid_at(var: str, as_of: dt.date | None) -> str:
             f"FILTER((!BOUND(?_vf{var[1:]}) || ?_vf{var[1:]} <= {d}) && (!BOUND(?_vu{var[1:]}) || ?_vu{var[1:]} >= {d}))")
 
 
+def span_note(store: GraphStore, as_of: dt.date | None, cls: str = "Position") -> str | None:
+    """A note when as_of lies outside the dates the graph holds for this class of resource: before the first
+    start date, the graph does not know what held; after today, it cannot know."""
+    if as_of is None:
+        return None
+    rows = store.select(f"SELECT (MIN(?f) AS ?first) WHERE {{ ?x a eg:{cls} ; eg:validFrom ?f }}")
+    first = value(rows[0]["first"]) if rows else None
+    if first and as_of.isoformat() < first:
+        return (f"as_of {as_of} is before the earliest {cls} the graph holds ({first}): the graph does not say "
+                "what held then, so an empty or partial answer is not evidence of absence")
+    if as_of > today():
+        return f"as_of {as_of} is in the future: the graph holds what is known today ({today()})"
+    return None
+
+
 def value(term: Any) -> Any:
     """A pyoxigraph term as plain Python (IRIs as strings, typed literals as their lexical form)."""
     if term is None:
@@ -217,20 +232,34 @@ def instruments(store: GraphStore, jurisdiction: str | None = None, as_of: dt.da
 
 
 def time_limits(store: GraphStore, jurisdiction: str | None = None, as_of: dt.date | None = None) -> list[Json]:
-    """Statutory time limits of licensing procedures, with their legal basis."""
+    """Time limits of licensing procedures, with their legal basis and the kind of instrument that sets them
+    (a statute or regulation binds; an executive order or directive sets a target)."""
     filters = f"FILTER(?j = <{T.iri(check_id(jurisdiction))}>)" if jurisdiction else ""
-    rows = store.select(f"""SELECT ?proc ?j ?limit ?n ?unit ?basis WHERE {{
+    rows = store.select(f"""SELECT ?proc ?j ?limit ?n ?unit ?basis (SAMPLE(?k) AS ?kind) WHERE {{
         ?proc a eg:Procedure ; eg:jurisdiction ?j .
         {{ ?proc eg:timeLimit ?limit }} UNION {{ ?proc eg:hasStep ?step . ?step eg:timeLimit ?limit }}
         ?limit eg:numericValue ?n ; eg:unit ?u . ?u skos:notation ?unit .
-        OPTIONAL {{ ?limit eg:legalBasis ?basis }} {filters} {valid_at('?proc', as_of)} }} ORDER BY ?j ?proc ?limit""")
+        OPTIONAL {{ ?limit eg:legalBasis ?basis . ?basis eli:is_part_of?/eg:instrumentType ?t . ?t skos:notation ?k }}
+        {filters} {valid_at('?proc', as_of)} }} GROUP BY ?proc ?j ?limit ?n ?unit ?basis ORDER BY ?j ?proc ?limit""")
     iris = sorted({value(r["proc"]) for r in rows} | {value(r["basis"]) for r in rows if r["basis"]})
     names = labels(store, iris)
     return [{"procedure": rid(value(r["proc"])), "procedure_label": label_of(names.get(value(r["proc"])), ""),
              "jurisdiction": rid(value(r["j"])), "time_limit": rid(value(r["limit"])), "value": value(r["n"]),
              "unit": value(r["unit"]), "legal_basis": rid(value(r["basis"])),
-             "legal_basis_label": label_of(names.get(value(r["basis"])), "") if r["basis"] else None}
+             "legal_basis_label": label_of(names.get(value(r["basis"])), "") if r["basis"] else None,
+             "legal_basis_type": value(r["kind"]), "binding": _binding(value(r["kind"]))}
             for r in rows]
+
+
+def _binding(kind: str | None) -> str:
+    """Whether a limit set by this kind of instrument binds the authority (statutory) or is a target."""
+    if kind in ("law", "regulation", "delegated-regulation", "decree", "rule", "treaty"):
+        return "statutory"
+    if kind == "executive-order":
+        return "executive order"
+    if kind in ("recommendation", "guideline", "notice", "announcement"):
+        return "target or policy"
+    return "unknown"
 
 
 def cases(store: GraphStore) -> list[Json]:

@@ -21,7 +21,7 @@ from typing import Any
 from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
-from exportgraph.query.base import Json, check_id, label_of, labels, rid, valid_at, value
+from exportgraph.query.base import Json, check_id, label_of, labels, rid, span_note, valid_at, value
 
 # Conversion of time units into calendar days; working days are approximate (5 a week, no holidays).
 TO_CALENDAR_DAYS = {"calendar-day": (1.0, False), "working-day": (7 / 5, True), "month": (30.4375, True),
@@ -164,7 +164,7 @@ def compare(store: GraphStore, jurisdictions: list[str], as_of: dt.date | None =
     for r in results:
         tally[r["outcome"]] += 1
     return {"as_of": as_of.isoformat() if as_of else None, "jurisdictions": jurisdictions,
-            "summary": dict(sorted(tally.items())), "dimensions": results}
+            "note": span_note(store, as_of), "summary": dict(sorted(tally.items())), "dimensions": results}
 
 
 def _dimension_result(dim: Json, held: dict[str, Json], jurisdictions: list[str]) -> Json:

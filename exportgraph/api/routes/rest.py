@@ -49,7 +49,7 @@ def agencies(store: Store, jurisdiction: Jurisdiction = None,
     return page(Q.agencies(store, jurisdiction, role, Q.parse_as_of(as_of)), format, limit, offset)
 
 
-@router.get("/time-limits", summary="Statutory licensing time limits with their legal basis")
+@router.get("/time-limits", summary="Licensing time limits, their legal basis and whether it binds (statutory) or sets a target")
 def time_limits(store: Store, jurisdiction: Jurisdiction = None, as_of: AsOf = None, format: Format = "json",
                 limit: Limit = 100, offset: Offset = 0) -> Response:
     return page(Q.time_limits(store, jurisdiction, Q.parse_as_of(as_of)), format, limit, offset)
