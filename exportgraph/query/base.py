@@ -186,6 +186,29 @@ def memberships(store: GraphStore, as_of: dt.date | None = None, jurisdiction: s
             for r in rows]
 
 
+def headcounts(store: GraphStore, regime: str) -> list[Json]:
+    """A regime's head-count over time, derived from its dated memberships: one row per date on which the
+    number of participants (or adherents, observers) changed. Dates keep the precision of the sources."""
+    rows = memberships(store, regime=regime)
+    if not rows and not store.ask(f"ASK {{ <{T.iri(check_id(regime))}> a eg:Regime }}"):
+        raise NotFound(f"unknown regime {regime!r}")
+    changes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for m in rows:
+        if m["status"] == "non-member" or not m["valid_from"]:
+            continue
+        changes[m["valid_from"]][m["status"]] += 1
+        if m["valid_until"]:
+            end = (dt.date.fromisoformat(m["valid_until"]) + dt.timedelta(days=1)).isoformat()
+            changes[end][m["status"]] -= 1
+    running: dict[str, int] = defaultdict(int)
+    out = []
+    for day in sorted(changes):
+        for status, delta in changes[day].items():
+            running[status] += delta
+        out.append({"date": day, **{k: v for k, v in sorted(running.items()) if v}})
+    return out
+
+
 def regimes(store: GraphStore) -> list[Json]:
     rows = store.select("""SELECT ?r ?founded ?count ?asof WHERE { ?r a eg:Regime .
         OPTIONAL { ?r eg:foundedOn ?founded } OPTIONAL { ?r eg:participantCount ?count }

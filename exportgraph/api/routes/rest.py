@@ -27,12 +27,19 @@ def regimes(store: Store, format: Format = "json", limit: Limit = 100, offset: O
     return page(Q.regimes(store), format, limit, offset)
 
 
+@router.get("/regimes/{regime:path}/headcount", summary="A regime's head-count over time, from dated memberships")
+def headcount(store: Store, regime: Annotated[str, Path(examples=["regime/nsg"])], format: Format = "json",
+              limit: Limit = 1000, offset: Offset = 0) -> Response:
+    return page(Q.headcounts(store, regime), format, limit, offset)
+
+
 @router.get("/memberships", summary="Regime memberships, optionally as of a date")
 def memberships(store: Store, as_of: AsOf = None, jurisdiction: Jurisdiction = None,
                 regime: Annotated[str | None, Query(examples=["regime/nsg"])] = None,
                 format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
-    rows = Q.memberships(store, Q.parse_as_of(as_of), jurisdiction, regime)
-    return page(rows, format, limit, offset, {"as_of": as_of})
+    day = Q.parse_as_of(as_of)
+    rows = Q.memberships(store, day, jurisdiction, regime)
+    return page(rows, format, limit, offset, {"as_of": as_of, "note": Q.span_note(store, day, "RegimeMembership")})
 
 
 @router.get("/instruments", summary="Legal instruments, optionally of one jurisdiction and in force on a date")
