@@ -77,9 +77,13 @@ def test_memberships(store: Any, m: str, status: str, start: str | None) -> None
 
 
 def test_month_and_year_precision_memberships(store: Any) -> None:
-    rows = store.select("""SELECT ?m ?p WHERE { ?m a eg:RegimeMembership ; eg:datePrecision ?x . ?x skos:notation ?p }""")
-    got = {queries.rid(queries.value(r["m"])): queries.value(r["p"]) for r in rows}
-    assert got == {"membership/eu/ag": "month", "membership/nl/mtcr": "year"}
+    rows = store.select("""SELECT ?m ?p ?d WHERE { ?m a eg:RegimeMembership ; eg:datePrecision ?x ; eg:validFrom ?d .
+        ?x skos:notation ?p }""")
+    got = {queries.rid(queries.value(r["m"])): (queries.value(r["p"]), queries.value(r["d"])) for r in rows}
+    assert got["membership/eu/ag"][0] == "month"
+    # A month or year date is the first day of that month or year, and says no more than that.
+    assert all(d.endswith("-01") for p, d in got.values() if p == "month")
+    assert all(d.endswith("-01-01") for p, d in got.values() if p == "year")
 
 
 def test_china_is_participant_only_of_nsg_zc_cwc(store: Any) -> None:
