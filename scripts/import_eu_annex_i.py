@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 from _common import Date, clean, good_name, parse_args, regime_origin, write_yaml
 from _countries import iso
+from _thresholds import Tally, fmt_decimal, parse_line
 
 EDITION_DATE = "2025-11-15"
 LIST = "eu/list/annex-i"
@@ -131,73 +131,7 @@ def slugify(s: str) -> str:
 
 
 # ------------------------------------------------------------------ thresholds
-
-UNITS = [
-    "dBm", "dBc", "dBi", "dB", "GHz", "MHz", "kHz", "THz", "Hz", "nm", "μm", "µm", "mm", "cm", "km", "m",
-    "kg", "mg", "g", "MPa", "GPa", "kPa", "Pa", "mbar", "bar", "TW", "GW", "MW", "kW", "mW", "W", "kV", "mV", "V",
-    "mA", "A", "MJ", "kJ", "mJ", "J", "K", "°C", "%", "ppm", "ns", "ps", "fs", "μs", "µs", "ms", "s", "min", "h",
-    "Gy", "mrad", "μrad", "µrad", "rad", "degrees", "°", "keV", "MeV", "eV", "kN", "N", "rpm", "bit", "bits",
-    "MSPS", "GSPS", "mSv", "Bq", "TBq", "GBq", "l", "t", "W/kg", "kg/h", "m/s", "km/h", "lux", "W/m2",
-]
-UNIT_RE = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
-NUM = r"(\d[\d\u2009\u202f ]*(?:,\d+)?)"
-EXP = r"(?:\s*×\s*10(−|-)?(\d{1,2}))?"
-COMPARATORS = [
-    (r"(?:greater|more|higher) than or equal to|equal to or (?:more|greater|higher) than|equal to or exceeding|not less than|at least|≥", "ge"),
-    (r"(?:less|lower|smaller) than or equal to|equal to or (?:less|lower|smaller) than|not exceeding|not more than|up to and including|≤", "le"),
-    (r"exceeding|more than|greater than|higher than|above|over|>", "gt"),
-    (r"less than|lower than|smaller than|below|under|<", "lt"),
-]
-POST = [(r"or more|or greater|or higher|or above", "ge"), (r"or less|or lower|or smaller|or below", "le")]
-AFTER_UNIT = r"(?![A-Za-z0-9/·²³])(?!\s*(?:mrad|·))"
-
-
-def to_number(num: str, sign, exp):
-    n = Decimal(re.sub(r"[\u2009\u202f ]", "", num).replace(",", "."))
-    if exp:
-        n = n * (Decimal(10) ** (-int(exp) if sign else int(exp)))
-    return n
-
-
-STOP_LEAD = {"a", "an", "the", "having", "with", "of", "and", "or", "any", "for", "at", "in", "within", "to", "by", "than"}
-STOP_TAIL = {"of", "a", "an", "the", "is", "be", "being", "having", "with", "to", "at", "and", "or", "in", "for", "by"}
-
-
-def parameter_words(before: str) -> str:
-    """A few words naming what the threshold measures: the last clause before the comparator."""
-    text = re.sub(r"[\"“”'‘’]", "", before)
-    parts = [p for p in re.split(r",|;|:|\b(?:and|or|but)\b", text) if p.strip()]
-    words = (parts[-1] if parts else "").split()
-    while words and words[0].lower() in STOP_LEAD:
-        words = words[1:]
-    while words and words[-1].lower() in STOP_TAIL:
-        words = words[:-1]
-    return " ".join(words[-6:])
-
-
-def parse_threshold(text: str):
-    """(parameter, comparator, value, unit) for the earliest 'comparator number unit' (or
-    'number unit or more') of a line, or None. Units followed by '/' (kg/m2) are not taken."""
-    found = []
-    for pat, comp in COMPARATORS:
-        for m in re.finditer(rf"(?:^|(?<=[\s(]))({pat})\s+{NUM}{EXP}\s*({UNIT_RE}){AFTER_UNIT}", text, re.I):
-            found.append((m.start(1), -len(m.group(1)), comp, m.group(2), m.group(3), m.group(4), m.group(5)))
-            break
-    for pat, comp in POST:
-        for m in re.finditer(rf"(?:^|(?<=[\s(±]))±?{NUM}{EXP}\s*({UNIT_RE}){AFTER_UNIT}\s+(?:\([^)]*\)\s+)?({pat})\b", text, re.I):
-            found.append((m.start(), 0, comp, m.group(1), m.group(2), m.group(3), m.group(4)))
-            break
-    if not found:
-        return None
-    start, _, comp, num, sign, exp, unit = min(found)
-    return parameter_words(text[:start]), comp, to_number(num, sign, exp), unit
-
-
-def fmt_decimal(d: Decimal):
-    d = d.normalize()
-    if d == d.to_integral_value():
-        return int(d)
-    return float(d) if len(str(d)) < 16 else str(d)
+# Parsed by the shared module scripts/_thresholds.py (see scripts/README.md, "Thresholds").
 
 
 # ------------------------------------------------------------------ Annex II
@@ -356,8 +290,10 @@ def main():
             stats["sub-items whose direct parent is missing (linked to the nearest ancestor)"] += 1
         return p
 
-    # thresholds, from the lines the snapshot flags
+    # thresholds: the lines the snapshot flags, and the other item lines of written codes that hold a
+    # quantity-like number (the same test as for the US list); parsed by _thresholds.parse_line
     thr = {}
+    flagged, tally_flag, tally_other = set(), Tally(), Tally()
     for e in d["entries"]:
         for line in e.get("parameters") or []:
             m = LINE.match(line.strip())
@@ -365,15 +301,29 @@ def main():
             if code in note_made:
                 stats["threshold lines skipped (on a note paragraph)"] += 1
                 continue
-            if not m or code not in heading:
+            if not m or code not in heading or heading[code] is None:
                 stats["threshold lines skipped (no code)"] += 1
                 continue
-            parsed = parse_threshold(m.group(2))
-            if not parsed or code in thr:
-                stats["threshold lines skipped (no reliable number + unit)" if not parsed else "threshold lines skipped (second on the same code)"] += 1
-                continue
-            thr[code] = parsed
-            stats["threshold lines parsed"] += 1
+            flagged.add(code)
+            res = parse_line(m.group(2), decimal_comma=True)
+            tally_flag.add(res)
+            if res.thresholds:
+                thr[code] = res
+    for code, text in sorted(item_text.items()):
+        if code in flagged or code in note_made or heading.get(code) is None:
+            continue
+        res = parse_line(text, decimal_comma=True)
+        if res.status == "no-quantity":
+            continue
+        tally_other.add(res)
+        if res.thresholds:
+            thr[code] = res
+    for name, t in (("flagged threshold lines", tally_flag), ("other item lines with numbers", tally_other)):
+        for k, v in t.summary().items():
+            stats[f"{name}: {k}"] = v
+        stats[f"{name}: no quantity-like number"] = t.lines["no-quantity"]
+    stats["threshold comparators"] = ", ".join(f"{k} {v}" for k, v in sorted((tally_flag.comparators + tally_other.comparators).items()))
+    stats["threshold units"] = ", ".join(f"{k} {v}" for k, v in sorted((tally_flag.units + tally_other.units).items(), key=lambda x: (-x[1], x[0])))
 
     cat_rows, entry_rows, sub_rows, thr_rows = [], [], [], []
     for c, name in sorted(CATEGORIES.items()):
@@ -382,9 +332,7 @@ def main():
         eid = f"{EDITION}/{code}"
         reg = regime_origin(code)
         label = heading[code] or code
-        tid = None
-        if code in thr:
-            tid = f"{eid}/threshold-1"
+        tid = [f"{eid}/threshold-{n}" for n in range(1, len(thr[code].thresholds) + 1)] if code in thr else None
         entry_rows.append([eid, code, good_name(label) or code, EDITION, f"{EDITION}/category-{code[0]}", reg,
                            "derived from the numbering convention" if reg else None, URL, tid, "@USES@" + code])
         if reg:
@@ -394,14 +342,16 @@ def main():
             stats["dotted codes with only note lines (skipped)"] += 1
             continue
         eid = f"{EDITION}/{code}"
-        tid = f"{eid}/threshold-1" if code in thr else None
+        tid = [f"{eid}/threshold-{n}" for n in range(1, len(thr[code].thresholds) + 1)] if code in thr else None
         sub_rows.append([eid, code, good_name(heading[code]), EDITION, f"{EDITION}/{parent(code)}", tid, "@USES@" + code])
     stats["dotted sub-items"] = len(sub_rows)
     for code in sorted(thr):
         if heading.get(code) is None:
             continue
-        param, comp, value, unit = thr[code]
-        thr_rows.append([f"{EDITION}/{code}/threshold-1", param or None, comp, fmt_decimal(value), unit])
+        for n, th in enumerate(thr[code].thresholds, 1):
+            thr_rows.append([f"{EDITION}/{code}/threshold-{n}", th.parameter or None, th.comparator,
+                             fmt_decimal(th.value), fmt_decimal(th.upper) if th.upper is not None else None,
+                             th.unit, th.symbol, th.group])
     stats["thresholds written"] = len(thr_rows)
 
     written = {c for c in order if heading.get(c) is not None} | set(five)
@@ -549,7 +499,8 @@ def main():
          "columns": ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader", "eg:threshold", "eg:usesTerm"],
          "rows": sub_rows},
         {"type": "Threshold", "source": [SRC, SDATA],
-         "columns": ["id", "eg:parameter@en", "eg:comparator", "eg:numericValue", "eg:unit"],
+         "columns": ["id", "eg:parameter@en", "eg:comparator", "eg:numericValue", "eg:upperValue", "eg:unit",
+                     "eg:unitSymbol", "eg:conditionGroup"],
          "rows": thr_rows},
         {"type": "EntryNote", "source": [SRC, SDATA],
          "columns": ["id", "locator", "eg:noteKind", "skos:notation", "eg:noteOf", "eg:parameter@en", "eg:officialText"],

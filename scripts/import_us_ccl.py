@@ -16,6 +16,7 @@ from pathlib import Path
 
 from _common import Date, clean, good_name, parse_args, regime_origin, short_heading, trim, write_yaml
 from _countries import iso
+from _thresholds import Tally, fmt_decimal, parse_line
 
 EDITION_DATE = "2026-07-23"
 LIST = "us/list/ccl"
@@ -284,16 +285,32 @@ def main():
     stats = Counter()
 
     entry_rows, repaired_rows, new_subs, old_subs = [], [], [], []
+    new_thr, old_thr, tally = [], [], Tally()
     skipped = {}          # ECCN -> why its sub-items are missing or partial
     per_cat = {}          # category -> Counter
+
+    def thresholds(sid, text, rows):
+        """Threshold ids of a sub-item (parsed by _thresholds.parse_line), its rows added to `rows`."""
+        res = parse_line(text)
+        if res.status == "no-quantity":
+            return None
+        tally.add(res)
+        ids = []
+        for n, th in enumerate(res.thresholds, 1):
+            ids.append(f"{sid}/threshold-{n}")
+            rows.append([ids[-1], th.parameter or None, th.comparator, fmt_decimal(th.value),
+                         fmt_decimal(th.upper) if th.upper is not None else None, th.unit, th.symbol, th.group])
+        return ids or None
 
     def add_subs(eid, code, cat, paras_new, paras_old):
         c = per_cat.setdefault(cat, Counter())
         for p, text in paras_new:
             par = parent_code(p)
-            new_subs.append([f"{eid}.{p}", f"{code}.{p}", label(text), EDITION, f"{eid}.{par}" if par else eid])
+            new_subs.append([f"{eid}.{p}", f"{code}.{p}", label(text), EDITION, f"{eid}.{par}" if par else eid,
+                             thresholds(f"{eid}.{p}", text, new_thr)])
         for p, text, up in paras_old:
-            old_subs.append([f"{eid}.{p}", f"{code}.{p}", label(text), EDITION, f"{eid}.{up}" if up else eid])
+            old_subs.append([f"{eid}.{p}", f"{code}.{p}", label(text), EDITION, f"{eid}.{up}" if up else eid,
+                             thresholds(f"{eid}.{p}", text, old_thr)])
         c["sub-items from 2026-07-23"] += len(paras_new)
         c["sub-items from the older text"] += len(paras_old)
         if paras_new or paras_old:
@@ -375,6 +392,11 @@ def main():
     stats["sub-items from 2026-07-23"] = len(new_subs)
     stats["sub-items from the older text"] = len(old_subs)
     stats["ECCNs whose sub-items are missing or partial"] = len(skipped)
+    for k, v in tally.summary().items():
+        stats[f"threshold lines (sub-items with a quantity-like number): {k}"] = v
+    stats["thresholds written"] = len(new_thr) + len(old_thr)
+    stats["threshold comparators"] = ", ".join(f"{k} {v}" for k, v in sorted(tally.comparators.items()))
+    stats["threshold units"] = ", ".join(f"{k} {v}" for k, v in sorted(tally.units.items(), key=lambda x: (-x[1], x[0])))
 
     # country groups
     group_of = {}
@@ -420,7 +442,9 @@ def main():
 
     entry_cols = ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "eg:reasonForControl",
                   "eg:chartColumn", "eg:regimeOrigin", "eg:derivation@en", "eg:officialText", "eg:note@en"]
-    sub_cols = ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader"]
+    sub_cols = ["id", "skos:notation", "skos:prefLabel@en", "skos:inScheme", "skos:broader", "eg:threshold"]
+    thr_cols = ["id", "eg:parameter@en", "eg:comparator", "eg:numericValue", "eg:upperValue", "eg:unit",
+                "eg:unitSymbol", "eg:conditionGroup"]
     tables = [
         {"type": "ControlEntry", "source": [S774, {"source": SCONV, "locator": "§ 738.2(d)"}, SDATA],
          "columns": entry_cols, "rows": entry_rows},
@@ -428,6 +452,8 @@ def main():
          "columns": entry_cols, "rows": repaired_rows},
         {"type": "ControlEntry", "source": [S774, SDATA], "columns": sub_cols, "rows": sorted(new_subs)},
         {"type": "ControlEntry", "source": [S774_OLD], "columns": sub_cols, "rows": sorted(old_subs)},
+        {"type": "Threshold", "source": [S774, SDATA], "columns": thr_cols, "rows": sorted(new_thr)},
+        {"type": "Threshold", "source": [S774_OLD], "columns": thr_cols, "rows": sorted(old_thr)},
         {"type": "ChartRow", "source": [S738, S740, SDATA],
          "columns": ["id", "eg:destination", "rdfs:label@en", "eg:licenceRequiredFor", "eg:countryGroup", "eg:note@en"],
          "rows": chart_rows},

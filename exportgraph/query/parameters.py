@@ -1,0 +1,149 @@
+"""Compare the controlled parameters (Threshold records) of entries of any lists.
+
+`compare_parameters(store, entry_ids)` fetches the thresholds of each entry and of its sub-items
+(skos:broader*), pairs the thresholds of two entries that measure the same parameter (same normalised
+unit, similar parameter words or the same sub-item path), and says for each pair whether the first
+entry's bound is stricter, looser, the same, or not comparable. For an export control "stricter" means
+that it controls MORE items: a lower "exceeding X" bound, a higher "less than X" bound, a wider range.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from exportgraph.graph import terms as T
+from exportgraph.graph.store import GraphStore
+from exportgraph.query.base import check_id, rid, value
+
+Json = dict[str, Any]
+
+LOWER = {"gt", "ge"}      # controlled above the value
+UPPER = {"lt", "le"}      # controlled below the value
+STOP = {"a", "an", "the", "of", "and", "or", "in", "at", "to", "for", "with", "any", "than", "per", "on", "by"}
+
+
+def _words(text: str | None) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z0-9]+", (text or "").lower()):
+        if w in STOP:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+    return out
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """Jaccard similarity of the parameter words (plural s dropped, small words ignored)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def _dec(x: Any) -> Decimal | None:
+    return None if x is None else Decimal(str(x))
+
+
+def compare_thresholds(a: Json, b: Json) -> str:
+    """'stricter' / 'looser' / 'same' / 'not comparable': a's bound against b's (stricter = controls more)."""
+    if a.get("unit") != b.get("unit"):
+        return "not comparable"
+    ca, cb = a["comparator"], b["comparator"]
+    va, vb = _dec(a["value"]), _dec(b["value"])
+    if va is None or vb is None:
+        return "not comparable"
+    if ca in LOWER and cb in LOWER:
+        if va != vb:
+            return "stricter" if va < vb else "looser"
+        if ca == cb:
+            return "same"
+        return "stricter" if ca == "ge" else "looser"
+    if ca in UPPER and cb in UPPER:
+        if va != vb:
+            return "stricter" if va > vb else "looser"
+        if ca == cb:
+            return "same"
+        return "stricter" if ca == "le" else "looser"
+    if ca == "range" and cb == "range":
+        ua, ub = _dec(a.get("upper")), _dec(b.get("upper"))
+        if ua is None or ub is None:
+            return "not comparable"
+        if (va, ua) == (vb, ub):
+            return "same"
+        if va <= vb and ua >= ub:
+            return "stricter"
+        if va >= vb and ua <= ub:
+            return "looser"
+        return "not comparable"
+    if ca == "eq" and cb == "eq":
+        return "same" if va == vb else "not comparable"
+    return "not comparable"
+
+
+def _thresholds(store: GraphStore, entry_id: str) -> list[Json]:
+    root = T.iri(entry_id)
+    rows = store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
+        ?item skos:broader* <{root}> . ?item eg:threshold ?th .
+        ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
+        OPTIONAL {{ ?item skos:notation ?notation }}
+        OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
+        OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}""")
+    out: dict[str, Json] = {}
+    for r in rows:
+        tid = rid(value(r["th"])) or ""
+        item = rid(value(r["item"])) or ""
+        out[tid] = {"id": tid, "item": item, "notation": value(r.get("notation")),
+                    "path": item[len(entry_id):].lstrip("."),
+                    "parameter": value(r.get("param")), "comparator": value(r["comp"]),
+                    "value": value(r["val"]), "upper": value(r.get("up")), "unit": value(r["unit"]),
+                    "unitSymbol": value(r.get("sym")), "conditionGroup": value(r.get("grp"))}
+    return sorted(out.values(), key=lambda t: (t["item"], t["id"]))
+
+
+def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[Json]]:
+    candidates: list[tuple[float, int, int]] = []
+    for i, a in enumerate(ta):
+        for j, b in enumerate(tb):
+            if a["unit"] != b["unit"]:
+                continue
+            score = similarity(a["parameter"], b["parameter"])
+            same_path = bool(a["path"]) and a["path"] == b["path"]
+            if same_path:
+                score += 1.0
+            if score >= 0.5:
+                candidates.append((score, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[Json] = []
+    for score, i, j in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append({"a": ta[i], "b": tb[j], "score": round(score, 3),
+                      "verdict": compare_thresholds(ta[i], tb[j])})
+    pairs.sort(key=lambda p: (p["a"]["item"], p["a"]["id"]))
+    return (pairs, [t for i, t in enumerate(ta) if i not in used_a],
+            [t for j, t in enumerate(tb) if j not in used_b])
+
+
+def compare_parameters(store: GraphStore, entry_ids: list[str]) -> dict[str, Any]:
+    """Thresholds of each entry (and its sub-items), and for each pair of entries the paired thresholds
+    with a verdict for the first entry against the second, and the thresholds left unpaired."""
+    if not entry_ids:
+        raise ValueError("compare_parameters: give at least one entry id")
+    for e in entry_ids:
+        check_id(e)
+    found = {e: _thresholds(store, e) for e in entry_ids}
+    comparisons: list[Json] = []
+    for n, a in enumerate(entry_ids):
+        for b in entry_ids[n + 1:]:
+            pairs, only_a, only_b = _pair(found[a], found[b])
+            verdicts: dict[str, int] = {}
+            for p in pairs:
+                verdicts[p["verdict"]] = verdicts.get(p["verdict"], 0) + 1
+            comparisons.append({"a": a, "b": b, "pairs": pairs, "unpairedA": only_a, "unpairedB": only_b,
+                                "verdicts": verdicts})
+    return {"entries": [{"id": e, "thresholds": found[e]} for e in entry_ids], "comparisons": comparisons}
