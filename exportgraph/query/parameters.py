@@ -107,12 +107,13 @@ def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[
         for j, b in enumerate(tb):
             if a["unit"] != b["unit"]:
                 continue
-            score = similarity(a["parameter"], b["parameter"])
+            sim = similarity(a["parameter"], b["parameter"])
             same_path = bool(a["path"]) and a["path"] == b["path"]
-            if same_path:
-                score += 1.0
-            if score >= 0.5:
-                candidates.append((score, i, j))
+            # the only thresholds of this unit at the same sub-item path on both sides
+            unique = same_path and sum(1 for x in ta if x["path"] == a["path"] and x["unit"] == a["unit"]) == 1 \
+                and sum(1 for y in tb if y["path"] == b["path"] and y["unit"] == b["unit"]) == 1
+            if sim >= 0.5 or (same_path and (sim > 0 or unique)):
+                candidates.append((sim + (1.0 if same_path else 0.0), i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
