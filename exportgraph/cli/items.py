@@ -27,17 +27,23 @@ def _emit(data: Any, fmt: str, columns: list[str] | None = None) -> None:
 
 def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.query.items import lookup, lookup_warnings
+    from exportgraph.query.parameters import side_by_side
 
     store = _store(settings)
     found = lookup(store, args.code, args.list)
     warnings = lookup_warnings(store, found)
+    params = side_by_side(store, found) if args.parameters else {"entries": [], "rows": []}
     if args.format == "json":
-        _emit({"code": args.code, "entries": found, "warnings": warnings}, "json")
+        _emit({"code": args.code, "entries": found, "warnings": warnings, "parameters": params}, "json")
         return 0
     rows = [dict(e, link=e["regime_link"] or (f"via {e['found_via']}" if e["found_via"] else "")) for e in found]
     _emit(rows, args.format, ["code", "list", "edition", "valid_from", "label", "link"])
+    out = sys.stderr if args.format == "csv" else sys.stdout
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr if args.format == "csv" else sys.stdout)
+        print(f"warning: {warning}", file=out)
+    if params["rows"] and args.format == "table":
+        print("\nparameters side by side (verdict: the first entry against the second; stricter = controls more):")
+        _emit(params["rows"], "table", ["a", "a_value", "verdict", "b_value", "b"])
     return 0
 
 
@@ -143,6 +149,8 @@ def register(add: Add) -> None:
     p = add("entry", cmd_entry, "Look an entry up by code in every list (or one).")
     p.add_argument("code", help="e.g. 3B001, 3B001.a.1, 1C902")
     p.add_argument("--list", help="a list id, e.g. eu/list/annex-i")
+    p.add_argument("--no-parameters", dest="parameters", action="store_false",
+                   help="do not compare the entries' parameters")
     _fmt(p)
     p = add("crosswalk", cmd_crosswalk, "An entry's counterparts in every other list, and its customs codes.")
     p.add_argument("entry", help="an entry id, or a code that is in one list only")

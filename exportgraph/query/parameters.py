@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query.base import check_id, rid, value
@@ -134,7 +135,7 @@ def compare_parameters(store: GraphStore, entry_ids: list[str]) -> dict[str, Any
     """Thresholds of each entry (and its sub-items), and for each pair of entries the paired thresholds
     with a verdict for the first entry against the second, and the thresholds left unpaired."""
     if not entry_ids:
-        raise ValueError("compare_parameters: give at least one entry id")
+        raise BadRequest("compare_parameters: give at least one entry id")
     for e in entry_ids:
         check_id(e)
     found = {e: _thresholds(store, e) for e in entry_ids}
@@ -148,3 +149,55 @@ def compare_parameters(store: GraphStore, entry_ids: list[str]) -> dict[str, Any
             comparisons.append({"a": a, "b": b, "pairs": pairs, "unpairedA": only_a, "unpairedB": only_b,
                                 "verdicts": verdicts})
     return {"entries": [{"id": e, "thresholds": found[e]} for e in entry_ids], "comparisons": comparisons}
+
+
+PREFIXES = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"),
+            (1e-12, "p")]
+SI_UNITS = {"m", "Hz", "W", "Pa", "s", "V", "A", "J", "F", "H", "Gy", "Bq", "N", "g", "bit/s"}
+
+
+def _si(number: Any, unit: str) -> str:
+    """A normalised value written with an SI prefix: 1.93e-07 m -> '193 nm'."""
+    x = float(number)
+    if unit not in SI_UNITS or x == 0:
+        return f"{x:g} {unit if unit != '1' else ''}".strip()
+    for factor, prefix in PREFIXES:
+        if abs(x) >= factor:
+            return f"{x / factor:.6g} {prefix}{unit}"
+    return f"{x:g} {unit}"
+
+
+def _show(t: Json) -> str:
+    """A threshold as a reader writes it, in normalised units: '< 193 nm (light source wavelength)'."""
+    signs = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "="}
+    unit = t["unit"]
+    if t["comparator"] == "range" and t.get("upper") is not None:
+        number = f"{_si(t['value'], unit)} to {_si(t['upper'], unit)}"
+    else:
+        number = f"{signs.get(t['comparator'], '')} {_si(t['value'], unit)}"
+    where = f"{t['path']}: " if t.get("path") else ""
+    return f"{where}{number}".strip() + (f" ({t['parameter']})" if t.get("parameter") else "")
+
+
+def side_by_side(store: GraphStore, entries: list[Json]) -> dict[str, Any]:
+    """The parameters of the national entries of a lookup, paired across lists, one row per threshold:
+    {'rows': [{'a', 'b', 'a_value', 'b_value', 'verdict'}], 'entries': [...]} ('verdict' is for a against b;
+    stricter = controls more). Regime items carry no thresholds here and are left out."""
+    ids = [e["id"] for e in entries if e.get("id") and not e["id"].startswith("regime/")]
+    if not ids:
+        return {"entries": [], "rows": []}
+    result = compare_parameters(store, ids)
+    rows: list[Json] = []
+    for comp in result["comparisons"]:
+        for pair in comp["pairs"]:
+            rows.append({"a": comp["a"], "b": comp["b"], "a_value": _show(pair["a"]), "b_value": _show(pair["b"]),
+                         "verdict": pair["verdict"]})
+        rows += [{"a": comp["a"], "b": comp["b"], "a_value": _show(t), "b_value": "", "verdict": "only in a"}
+                 for t in comp["unpairedA"]]
+        rows += [{"a": comp["a"], "b": comp["b"], "a_value": "", "b_value": _show(t), "verdict": "only in b"}
+                 for t in comp["unpairedB"]]
+    if len(ids) == 1:
+        rows = [{"a": ids[0], "b": None, "a_value": _show(t), "b_value": "", "verdict": "no other list"}
+                for t in result["entries"][0]["thresholds"]]
+    counts = {e["id"]: len(e["thresholds"]) for e in result["entries"]}
+    return {"entries": [{"id": i, "thresholds": counts[i]} for i in ids], "rows": rows}

@@ -12,6 +12,7 @@ from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
 from exportgraph.exc import BadRequest
 from exportgraph.query import items as I
 from exportgraph.query.base import parse_as_of, search
+from exportgraph.query.parameters import side_by_side
 
 router = APIRouter(prefix="/api", tags=["items"])
 
@@ -29,7 +30,8 @@ def entries(store: Store, code: Annotated[str, Query(examples=["3B001"])],
             list: Annotated[str | None, Query(description="A list id", examples=["eu/list/annex-i"])] = None,
             format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
     found = I.lookup(store, code, list)
-    return page(found, format, limit, offset, extra={"warnings": I.lookup_warnings(store, found)})
+    return page(found, format, limit, offset, extra={"warnings": I.lookup_warnings(store, found),
+                                                     "parameters": side_by_side(store, found)})
 
 
 @router.get("/entries/search", summary="Search control entries by text (English, Chinese, Japanese)")
