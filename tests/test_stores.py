@@ -46,7 +46,11 @@ def test_library_on_both_stores(any_store) -> None:  # type: ignore[no-untyped-d
     cn = Q.memberships(any_store, dt.date(2023, 12, 31), "cn")
     assert {m["regime"] for m in cn if m["status"] == "participant"} >= {"regime/nsg", "regime/zc"}
     assert {m["regime"] for m in cn if m["status"] == "non-member"} >= {"regime/wa", "regime/mtcr"}
-    assert [e["list"] for e in I.lookup(any_store, "3B001")] == ["eu/list/annex-i", "us/list/ccl"]
+    # The EU and US entries by code, the Wassenaar item by its own spelling (3.B.1), Japan's row through it.
+    found = I.lookup(any_store, "3B001")
+    assert [e["list"] for e in found if e["code"] == "3B001"] == ["eu/list/annex-i", "us/list/ccl"]
+    assert [e["code"] for e in found if e["list"] == "regime/wa/list/dual-use"] == ["3.B.1"]
+    assert [e["code"] for e in found if e["list"] == "jp/list/appended-table-1"] == ["7(16)"]
     result = C.compare(any_store, ["cn", "us"], dt.date(2026, 11, 29), ["licensing-time-limit"])
     assert result["dimensions"][0]["outcome"] == "diverge"
 
