@@ -5,7 +5,8 @@
    directory). Reference: loading the finished dataset into pyoxigraph (bulk_load) in a subprocess, the floor
    any build pays to hand over its result.
 2. p50 / p95 / p99 over >= --calls calls (bounded by --budget seconds a function) of the crosswalk of EU 3B001
-   with its parameters compared to its counterparts' (compare_parameters), items.crosswalk('eu/list/annex-i/2025-11-15/3B001'), items.lookup('3B001'),
+   with its parameters compared to its counterparts' (compare_parameters),
+   items.crosswalk('eu/list/annex-i/2025-11-15/3B001'), items.lookup('3B001'),
    items.customs_candidates('811292') and compare.compare(store, ['cn', 'us', 'eu', 'jp'])
    in the embedded store on the real build. Each SPARQL query they send is timed, so the slowest one is
    named. Reference: the same calls through RemoteStore against an `oxigraph serve` loaded with the same
@@ -14,7 +15,8 @@
     python bench/bench_build.py [--build-dir /tmp/bench-build] [--calls 200] [--budget 120] [--no-server]
                                 [--skip-build]
 
-The median of the crosswalk with its parameters compared must be under 20 ms: the script says PASS or FAIL. Writes bench/results/bench_build.json.
+The median of the crosswalk with its parameters compared must be under 20 ms: the script says PASS or FAIL.
+Writes bench/results/bench_build.json.
 """
 
 from __future__ import annotations
