@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 import exportgraph
@@ -37,8 +38,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             hook()
         app.state.graph.store.close()
 
-    app = FastAPI(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+    # /docs and /redoc from the Swagger UI and ReDoc files that fastapi-offline ships (no CDN: they work offline).
+    app = FastAPIOffline(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
+                         lifespan=lifespan, static_url="/static/docs", swagger_ui_parameters={"validatorUrl": None})
     app.state.settings = settings
     app.state.graph = loaded
     app.state.shutdown_hooks = []

@@ -220,8 +220,10 @@ async def _evaluate(request: Request, text: str, in_url: bool, params: list[tupl
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint (read-only)",
-                  response_class=Response)
+@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", response_class=Response,
+            operation_id="sparql_get")
+@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", response_class=Response,
+             operation_id="sparql_post")
 async def sparql(request: Request) -> Response:
     try:
         text, in_url, params = await read_query(request)
