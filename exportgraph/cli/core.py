@@ -4,19 +4,57 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
+import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from exportgraph.cli.common import Add, open_store_for, print_rows, progress
+from exportgraph.cli.common import Add, open_store_for, print_rows
 from exportgraph.exc import BadRequest
 from exportgraph.settings import Settings, describe
+
+COUNTED = re.compile(r"^(?P<stage>.+?) (?P<n>\d+)/(?P<total>\d+)(?: (?P<detail>.*))?$")
+
+
+class BuildProgress:
+    """The build's progress messages on stderr: a bar redrawn in place on a terminal, plain lines otherwise
+    (CI logs), each with the seconds since the start."""
+
+    def __init__(self, out: TextIO, tty: bool) -> None:
+        self.out, self.tty, self.start, self.open = out, tty, time.monotonic(), False
+
+    def __call__(self, message: str) -> None:
+        elapsed = f"[{time.monotonic() - self.start:5.1f} s]"
+        counted = COUNTED.match(message)
+        if self.tty and counted:
+            n, total = int(counted["n"]), int(counted["total"])
+            filled = round(24 * n / max(total, 1))
+            line = f"{elapsed} {counted['stage']} [{'#' * filled}{'.' * (24 - filled)}] {n}/{total} {counted['detail'] or ''}"
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            self.out.write("\r\x1b[K" + line[:width])
+            self.open = n < total
+            if not self.open:
+                self.out.write("\n")
+        else:
+            if self.open:
+                self.out.write("\n")
+                self.open = False
+            self.out.write(f"{elapsed} {message}\n")
+        self.out.flush()
+
+
+def build_progress(quiet: bool) -> Callable[[str], None] | None:
+    return None if quiet else BuildProgress(sys.stderr, sys.stderr.isatty())
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import build
 
-    result = build(settings.data_dir, settings.build_dir, progress(not args.quiet))
+    result = build(settings.data_dir, settings.build_dir, build_progress(args.quiet))
     m = result.manifest
     print(f"built {result.dataset}: {m['quads']} quads, {m['records']} records, "
           f"{m['sources']} sources, {len(m['graphs'])} graphs")
@@ -26,7 +64,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import compile_dataset
 
-    lines, data = compile_dataset(settings.data_dir, progress(True), all_errors=True)
+    lines, data = compile_dataset(settings.data_dir, build_progress(False), all_errors=True)
     print(f"valid: {len(data.records)} records from {len(data.files)} files, {len(lines)} quads conform")
     return 0
 
@@ -132,6 +170,8 @@ def cmd_ontology(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.api.serve import serve
 
+    # Off a terminal, `serve` hands the build no progress callback: the build then logs its stages at INFO.
+    logging.getLogger("exportgraph.graph.build").setLevel(logging.INFO)
     serve(settings, rebuild=args.rebuild)
     return 0
 

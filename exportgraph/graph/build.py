@@ -28,12 +28,14 @@ import exportgraph
 from exportgraph.exc import BuildMissing, DataError, ModelError, ValidationFailed
 from exportgraph.graph import terms as T
 from exportgraph.graph.compile import Compiler
-from exportgraph.graph.records import DataSet, Source, read_data
+from exportgraph.graph.records import DataSet, Source, read_file
 from exportgraph.graph.shacl import load_checks, validate
 from exportgraph.ontology.generate import owl_turtle, shapes_turtle
-from exportgraph.ontology.model import load_model
+from exportgraph.ontology.model import Model, load_model
 
 log = logging.getLogger(__name__)
+# Progress messages name a stage; a counted one ends in "n/N" and then a detail, e.g. "parsing files 12/61 core/x.yaml"
+# (a terminal draws a bar from it). Without a callback the messages go to this module's log at INFO.
 Progress = Callable[[str], None]
 MANIFEST = "manifest.json"
 
@@ -83,22 +85,24 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
 
     Stops at the first bad record, or with all_errors, reports every bad file and record.
     """
-    say = progress or (lambda _msg: None)
+    say = progress or (lambda msg: log.info("%s", msg))
+    say("checking the ontology")
     check_generated()
     model = load_model()
-    say(f"reading {data_dir}")
     errors: list[DataError] | None = [] if all_errors else None
-    data = read_data(model, data_dir, errors, cache)
+    data = _read(model, data_dir, errors, cache, say)
     _derived_source(data)
-    say(f"compiling {len(data.records)} records from {len(data.files)} files")
+    say(f"compiling {len(data.records):,} records from {len(data.files)} files")
     quads = Compiler(model, data, errors).compile() + _ontology_quads()
+    say(f"compiled {len(data.records):,} records into {len(quads):,} quads")
     if errors:
         raise DataError(f"{len(errors)} error(s):\n  " + "\n  ".join(e.message for e in errors))
     store = ox.Store()
     store.extend(quads)
-    say(f"validating {len(store)} quads against the SHACL shapes")
+    say(f"validating {len(store):,} quads against the SHACL shapes")
     checks = load_checks(ontology_text("shapes.ttl"), ontology_text("exportgraph.ttl"))
     violations = validate(store, checks, limit=500 if all_errors else 50)
+    say(f"validated: {len(checks)} checks, {len(violations)} violation(s)")
     if violations:
         lines = []
         for v in violations[: (len(violations) if all_errors else 20)]:
@@ -109,11 +113,31 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
         more = f" (showing {len(lines)} of {len(violations)})" if len(violations) > len(lines) else ""
         sep = "\n  " if all_errors else "; "
         raise ValidationFailed(f"{len(violations)} SHACL violation(s){more}:{sep}" + sep.join(lines))
-    say("serialising")
+    say("serialising the quads")
     text = store.dump(format=ox.RdfFormat.N_QUADS)
     assert text is not None
     lines = sorted(set(text.decode("utf-8").splitlines(keepends=True)))
     return lines, data
+
+
+def _read(model: Model, data_dir: Path, errors: list[DataError] | None, cache: Path | None,
+          say: Progress) -> DataSet:
+    """records.read_data, file by file, saying how far it got (about ten messages, whatever the number of files)."""
+    if not data_dir.is_dir():
+        raise DataError("data directory not found", str(data_dir))
+    paths = sorted(data_dir.rglob("*.yaml"))
+    step = max(1, len(paths) // 10)
+    data = DataSet()
+    for n, path in enumerate(paths, 1):
+        try:
+            read_file(model, path, data_dir, data, cache)
+        except DataError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+        if n % step == 0 or n == len(paths):
+            say(f"parsing files {n}/{len(paths)} {path.relative_to(data_dir)}")
+    return data
 
 
 def default_cache() -> Path:
@@ -148,7 +172,8 @@ def _graph_counts(lines: list[str]) -> dict[str, int]:
 
 
 def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Build:
-    lines, data = compile_dataset(data_dir, progress, cache=default_cache())
+    say = progress or (lambda msg: log.info("%s", msg))
+    lines, data = compile_dataset(data_dir, say, cache=default_cache())
     payload = "".join(lines).encode("utf-8")
     digest = _sha(payload)
     name = f"dataset-{digest[:12]}.nq"
@@ -172,6 +197,7 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
     if manifest["data_as_of"] is not None:
         manifest["data_as_of"] = manifest["data_as_of"].isoformat()
     target = out_dir / name
+    say(f"writing {target} ({len(payload) / 1e6:.1f} MB) and {MANIFEST}")
     if not (target.exists() and _sha(target.read_bytes()) == digest):
         _atomic_write(target, payload)
     previous = read_manifest(out_dir, required=False)
