@@ -158,6 +158,17 @@ def test_1c350_precursor_by_cas(store: Any) -> None:
                 and r["eg:matchType"] == "exact"]) >= 80
 
 
+def test_japan_only_through_regime_items_or_by_hand() -> None:
+    """Japan's numbering is its own: no Japanese link is made from a code."""
+    jp = [r for p in ("eu-jp", "us-jp", "jp-cn") for r in ALL[p]]
+    assert {r["eg:matchMethod"] for r in jp} <= {"same-regime-item", "manual"}
+    assert len([r for r in ALL["eu-jp"] if r["eg:matchMethod"] == "manual"]) == 10
+    if (DATA / "lists" / "jp-links.yaml").exists():
+        assert len([r for r in ALL["eu-jp"] if r["eg:matchMethod"] == "same-regime-item"]) > 100
+        # EU 3B001.j and Japan's 7(17の2) both implement Wassenaar 3.B.1.j (mask substrate blanks)
+        assert BY_ID["crosswalk/eu-jp/3B001.j/7.17-2"]["eg:matchType"] == "exact"
+
+
 def test_hand_checked_links_kept() -> None:
     checked = [r for r in ALL["eu-us"] if r["eg:note@en"].startswith("Headings compared by the editors")]
     assert len(checked) == 19
