@@ -92,6 +92,10 @@ def wa_to_eu(m):
     return f"{m.group(1)}{m.group(2)}{int(m.group(3)):03d}{m.group(4) or ''}"
 
 
+# "(These items are "subject to the ITAR" ...)": a CCL placeholder for an item on the USML
+ITAR_PLACEHOLDER = re.compile(r"\((?:these items are|this entry is) [\"“]?subject to the itar", re.I)
+
+
 def norm(s: str) -> str:
     """Case, quotes, footnote marks, whitespace, trailing connectives, code spellings (1.C.10.c. -> 1c010.c)."""
     s = wa.fix(s or "")
@@ -341,6 +345,12 @@ def main():
                 continue
             if empty(ntext):
                 stats[f"{nat}: national place empty ('not used' / reserved; not linked)"] += 1
+                continue
+            if nat == "us" and ITAR_PLACEHOLDER.search(ntext):
+                no_rows.append([lid, nid, "no-counterpart", "regime-text-compared", "high", WA_DU,
+                                "The ECCN is a placeholder 'subject to the ITAR': the item is controlled on the US Munitions "
+                                "List, not under the EAR, so this entry implements no Wassenaar dual-use item."])
+                stats["us: ITAR placeholders (no-counterpart)"] += 1
                 continue
             if wa_unused:
                 no_rows.append([lid, nid, "no-counterpart", "regime-text-compared", "high", WA_DU,

@@ -236,9 +236,11 @@ def list_coverage(store: GraphStore, list_a: str, list_b: str) -> Json:
         raise BadRequest(f"list edition {list_a!r} has no five-character entries")
     if not _top_entries(store, b):
         raise BadRequest(f"list edition {list_b!r} has no five-character entries")
+    # Only positive links count: a "same code, different item" record names a target but is no counterpart.
     rows = store.select(f"""SELECT DISTINCT ?e WHERE {{ ?e skos:inScheme <{a}> .
         {{ ?c eg:correspondenceOf ?e ; eg:correspondsTo ?o }} UNION {{ ?c eg:correspondsTo ?e ; eg:correspondenceOf ?o }}
-        ?o skos:inScheme <{b}> }}""")
+        ?o skos:inScheme <{b}> . ?c eg:matchType ?t . ?t skos:notation ?type
+        VALUES ?type {{ "exact" "close" "broad" "narrow" "related" }} }}""")
     linked = {value(r["e"]) for r in rows}
     matched = sorted(code for code, iri in entries.items() if iri in linked)
     unmatched = sorted(code for code, iri in entries.items() if iri not in linked)
