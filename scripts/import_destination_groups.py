@@ -148,7 +148,7 @@ US_CHANGES = [
     ("D:2", "RU", "2020-02-24", None, "us/rule/fr-2020-02941", "Added to D:2 (nuclear concern)."),
     ("D:4", "RU", "2020-02-24", None, "us/rule/fr-2020-02941", "Added to D:4 (missile technology concern)."),
     ("B", "YE", None, "2020-02-23", "us/rule/fr-2020-02941",
-     "Removed from B; the instruction to remove it was added by the correction of 2020-03-06, applicable from 2020-02-24."),
+     "Removed from B; the instruction to remove it was added by the correction of the rule (85 FR 13009), applicable from 2020-02-24."),
     ("D:1", "YE", "2020-02-24", None, "us/rule/fr-2020-02941", "Added to D:1 (national security concern)."),
     ("A:6", "HK", None, "2020-12-22", "us/rule/fr-2020-28101",
      "Hong Kong stopped being a separate EAR destination on 2020-12-23 and is treated as China since; its A:6 and B listings ended (its licence-exception benefits had been suspended from July 2020)."),
@@ -208,11 +208,11 @@ def main():
         records.append({"id": gid, "type": "CountryGroup", "source": {"source": S_ETCO, "locator": key},
                         "skos:notation": key, "skos:prefLabel": {"ja": f"輸出貿易管理令{key}の地域", "en": f"Destinations of {local.split(' (')[1].rstrip(')')} of the Export Trade Control Order ({en})"},
                         "eg:destination": jp_tables[key], "eg:establishedBy": f"{ETCO}/{suffix}", "eg:jurisdiction": "jp",
-                        "eg:note": {"en": f"Members as of the e-Gov revision of {JP_DATE}."}})
+                        "eg:note": {"en": "Members as of the e-Gov revision that the import read (named in the file header)."}})
         stats[f"jp {key} destinations"] = len(jp_tables[key])
     group_a = jp_tables["別表第三"]
     group_d = sorted(set(jp_tables["別表第三の二"]) | set(jp_tables["別表第四"]))
-    names_note = ("METI's names for its country categories since 2 August 2019 (before that: 'white countries', "
+    names_note = ("METI's names for its country categories since August 2019 (before that: 'white countries', "
                   "ホワイト国, and the rest); the categories are METI's practice, not terms of the Order. ")
     records += [
         {"id": "jp/group/a", "type": "CountryGroup", "source": [{"source": S_ETCO, "locator": "別表第三"}, "src/dg/jp/nicovideo-group-a"],
@@ -220,7 +220,7 @@ def main():
          "skos:altLabel": {"ja": "ホワイト国", "en": "white countries (name until August 2019)"},
          "eg:destination": group_a, "eg:establishedBy": f"{ETCO}/appended-table-3", "eg:jurisdiction": "jp",
          "eg:description": {"en": "The destinations of Appended Table 3 of the Export Trade Control Order: states with export controls that Japan judges equivalent; exports to them are outside the catch-all licence requirement and qualify for the general bulk licence."},
-         "eg:note": {"en": names_note + f"Members as of the e-Gov revision of {JP_DATE}."}},
+         "eg:note": {"en": names_note + "Members as of the e-Gov revision that the import read (named in the file header)."}},
         {"id": "jp/group/b", "type": "CountryGroup", "source": "src/dg/jp/nicovideo-group-a", "unverified": True,
          "skos:notation": "B", "skos:prefLabel": {"ja": "グループB", "en": "Group B (Japan)"}, "eg:jurisdiction": "jp",
          "eg:description": {"en": "Destinations outside Group A that take part in the export control regimes and meet further conditions METI sets; it matters for which bulk licences can be used."},
@@ -245,7 +245,7 @@ def main():
     records.append(membership("jp/group/a", "jp/a", "KR", "2023-07-21", None, None,
                               ["src/dg/jp/jiji-2023-06-27", {"source": S_ETCO, "locator": "別表第三"}],
                               f"{ETCO}/appended-table-3",
-                              "Returned to Appended Table 3 by a Cabinet Order decided on 2023-06-27, in force 2023-07-21 (dates from a news report; the e-Gov text of 2026-06-05 lists Korea).",
+                              "Returned to Appended Table 3 by a Cabinet Order decided on 2023-06-27, in force 2023-07-21 (dates from a news report; the e-Gov revision that the import read lists Korea).",
                               unverified=True))
     records.append(membership("jp/group/a", "jp/a", "BG", "2012-07-01", "month", None,
                               ["src/dg/jp/toishi-nonwhite", {"source": S_ETCO, "locator": "別表第三"}],
@@ -257,7 +257,7 @@ def main():
         records.append(membership("jp/group/a", "jp/a", code, "2019-08-02", "before", None,
                                   [{"source": S_ETCO, "locator": "別表第三"}, "src/dg/jp/nicovideo-group-a"],
                                   f"{ETCO}/appended-table-3",
-                                  "Listed in METI's table of Group A countries of 2 August 2019 (read in a reproduction) and in the e-Gov text of 2026-06-05; the date of first listing was not researched."))
+                                  "Listed in METI's table of Group A countries of 2 August 2019 (read in a reproduction) and in the e-Gov revision that the import read; the date of first listing was not researched."))
     stats["jp group A memberships"] = len(group_a) + 1
     for code in group_d:
         basis = [f"{ETCO}/{s}" for k, (s, _, _) in TABLES.items() if k in ("別表第三の二", "別表第四") and code in jp_tables[k]]

@@ -54,7 +54,7 @@ CODE = re.compile(r"^([IVX]+)((?:\([a-z]\))?)((?:\(\d+\))?)$")
 EDITION_NOTE = (f"The editors read 22 CFR Part 121 in the eCFR XML retrieved on {EDITION_DATE}, kept in a public "
                 "repository (not on ecfr.gov itself), so the edition date is that retrieval date and the text has "
                 "not been checked on ecfr.gov. The latest amendments cited in the part are of 2025 (90 FR 41784, "
-                "27 August 2025) and a 2026 change to Category X(b) (exoskeletons funded after 20 January 2026).")
+                "August 2025) and a 2026 change to Category X(b) (a funding cut-off for exoskeletons in January 2026).")
 B_D_E = {"B": ("18", "test, inspection and production equipment for military items; WA ML18 covers production "
                      "equipment"),
          "D": ("21", "software for military items; WA ML21 covers software"),
