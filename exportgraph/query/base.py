@@ -345,3 +345,68 @@ def search(store: GraphStore, text: str, limit: int = 50, cls: str | None = None
         raise BadRequest(f"class: malformed {cls!r}")
     hits = index_for(store).search(text, limit=limit, klass=cls)
     return [{"id": rid(iri), "label": label, "type": klass.rsplit("#", 1)[-1]} for iri, label, klass in hits]
+
+
+SEARCH_FACETS = ("kind", "jurisdiction", "list", "as_of")
+
+
+def _search_href(kind: str, record_id: str, codes: list[str]) -> str:
+    """Where a hit is read best: an entry's code on the item page, a party's page, a case's timeline."""
+    from urllib.parse import quote
+
+    if kind == "ControlEntry" and codes:
+        return "/item/" + quote(codes[0], safe="")
+    if kind == "Party":
+        return f"/party/{record_id}"
+    if kind == "CustomsCode" and codes:
+        return "/customs/" + quote(codes[0], safe="")
+    if kind in ("Case", "WtoDispute"):
+        return f"/cases/{record_id}"
+    return f"/id/{record_id}"
+
+
+def find(store: GraphStore, text: str, kind: str | None = None, jurisdiction: str | None = None,
+         list_id: str | None = None, as_of: dt.date | None = None, limit: int = 20, offset: int = 0,
+         lang: str = "en") -> Json:
+    """A page of search hits with the true total and facet counts (kind, jurisdiction, list, in force on a date).
+
+    Ranked: an exact code first, then a code prefix, an exact label, a label containing the text, every word
+    in a label, and last a description. Facet counts are over the hits that pass every other active filter."""
+    from exportgraph.query.textindex import MATCHES, faceted, index_for
+
+    text = text.strip()
+    if not text:
+        raise BadRequest("q: give some text to search for")
+    if len(text) > 200:
+        raise BadRequest("q: at most 200 characters")
+    if limit < 1 or offset < 0:
+        raise BadRequest(f"limit: at least 1 and offset at least 0, not {limit} and {offset}")
+    for given in (jurisdiction, list_id):
+        if given:
+            check_id(given)
+    if kind and not re.fullmatch(r"[A-Z][A-Za-z]+", kind):
+        raise BadRequest(f"kind: malformed {kind!r}")
+    filters: dict[str, str | None] = {"kind": kind, "jurisdiction": jurisdiction, "list": list_id,
+                                      "as_of": as_of.isoformat() if as_of else None}
+    hits, facets = faceted(index_for(store), text, filters)
+    items = []
+    for hit in hits[offset:offset + limit]:
+        r = hit.resource
+        record_id = rid(r.iri) or r.iri
+        items.append({"id": record_id, "label": r.label(lang), "labels": r.labels, "type": r.kind,
+                      "code": r.codes[0] if r.codes else None, "match": MATCHES[hit.tier], "matched": hit.matched,
+                      "jurisdictions": sorted(r.jurisdictions), "lists": sorted(r.lists),
+                      "valid_from": r.valid_from, "valid_until": r.valid_until,
+                      "href": _search_href(r.kind, record_id, r.codes)})
+    named = sorted(set(facets["jurisdiction"]) | set(facets["list"]))
+    names = labels(store, [T.iri(n) for n in named])
+    return {"query": text, "total": len(hits), "offset": offset, "limit": limit, "items": items,
+            "filters": filters, "facets": facets,
+            "facet_labels": {n: label_of(_in(names.get(T.iri(n)), lang), n) for n in named}}
+
+
+def _in(names: dict[str, str] | None, lang: str) -> dict[str, str] | None:
+    """The labels with the reader's language first."""
+    if not names or lang not in names:
+        return names
+    return {lang: names[lang]}

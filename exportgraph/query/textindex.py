@@ -1,59 +1,189 @@
-"""A small in-memory text index over labels, titles, notations and names, in any script.
+"""A small in-memory text index over codes, labels, names and descriptions, in any script, with facets.
 
-A FILTER(CONTAINS()) over every label is a full scan (1.7 s on our data). This
-index answers the same question, a case-insensitive substring of a word or of a
-CJK run, from posting lists: Latin text by word prefixes, Chinese and Japanese
-text by character bigrams (and single characters for one-character queries).
+A FILTER(CONTAINS()) over every label is a full scan (1.7 s on our data). This index answers the same
+question, a case-insensitive substring of a word or of a CJK run, from posting lists: Latin text by word
+prefixes, Chinese and Japanese text by character bigrams (and single characters for one-character queries).
+Text is NFKC-normalised first, so full-width letters and digits match their ASCII forms.
+
+Each resource carries what the facets need (kind, jurisdiction, lists, the dates it is in force), read
+once when the index is built. Hits are ranked by tier: an exact code first, then a code prefix, an exact
+label, a label containing the query, a label containing every word, and last a description.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 import threading
+import unicodedata
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
 from exportgraph.graph.store import GraphStore
 
 WORD = re.compile(r"[0-9a-z][0-9a-z._\-]*", re.IGNORECASE)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
-LABEL_QUERY = """SELECT ?s ?l ?c WHERE {
-  { ?s skos:prefLabel ?l } UNION { ?s rdfs:label ?l } UNION { ?s eli:title ?l } UNION { ?s skos:altLabel ?l }
-  UNION { ?s skos:notation ?l } UNION { ?s eg:originalName ?l }
-  ?s a ?c . FILTER(STRSTARTS(STR(?s), "https://w3id.org/exportgraph/id/")) }"""
+ID = "https://w3id.org/exportgraph/id/"
+EG = "https://w3id.org/exportgraph/ontology#"
+CODE, LABEL, TEXT = 0, 1, 2
+LABEL_QUERY = """SELECT ?s ?p ?l WHERE {
+  VALUES ?p { skos:notation skos:prefLabel rdfs:label eli:title skos:altLabel eg:originalName eli:id_local
+              eg:description skos:definition }
+  ?s ?p ?l . FILTER(STRSTARTS(STR(?s), "https://w3id.org/exportgraph/id/")) }"""
+FIELD = {"notation": CODE, "id_local": CODE, "description": TEXT, "definition": TEXT}
+DISPLAY = ("prefLabel", "label", "title")
+CLASS_QUERY = """SELECT ?s ?c WHERE { ?s a ?c . FILTER(STRSTARTS(STR(?s), "https://w3id.org/exportgraph/id/")) }"""
+# Where a resource belongs (jurisdiction, list) and when it is in force, by kind of resource.
+META_QUERIES = {
+    "direct": """SELECT ?s ?j ?from ?until WHERE { { ?s eg:jurisdiction ?j } UNION { ?s eg:validFrom ?from }
+        UNION { ?s eg:validUntil ?until } UNION { ?s eli:first_date_entry_in_force ?from }
+        UNION { ?s eli:date_no_longer_in_force ?until } }""",
+    "entry": """SELECT ?s ?l ?j ?from ?until WHERE { ?s a eg:ControlEntry ; skos:inScheme ?ed . ?ed eg:editionOf ?l .
+        OPTIONAL { ?l eg:jurisdiction ?j } OPTIONAL { ?ed eg:validFrom ?from } OPTIONAL { ?ed eg:validUntil ?until } }""",
+    "customs": """SELECT ?s ?l WHERE { ?s a eg:CustomsCode ; skos:inScheme ?l }""",
+    "party": """SELECT ?s ?l ?j ?from WHERE { ?x eg:listedParty ?s ; eg:onList ?l . OPTIONAL { ?l eg:jurisdiction ?j }
+        OPTIONAL { ?x eg:listingDate ?from } }""",
+}
+# A resource with several classes is shown as the first of these it has.
+PREFERRED = ("ControlEntry", "Party", "LegalInstrument", "Provision", "Agency", "Case", "WtoDispute", "CustomsCode",
+             "Regime", "Jurisdiction", "ControlList", "PartyList", "ListEdition")
+UNDATED = "undated"
+# What matched, by tier: the words the search results page shows.
+MATCHES = ("exact code", "code prefix", "exact label", "label", "label words", "text")
+
+
+def norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def code_key(text: str) -> str:
+    """A code without case, dots, spaces or hyphens: 8112.92 and 811292, 3b001 and 3B001 are one key."""
+    return re.sub(r"[\s.\-_]", "", norm(text))
+
+
+def _words(text: str) -> list[str]:
+    out = []
+    for w in WORD.findall(norm(text)):
+        w = w.strip("._-")
+        if w:
+            out.append(w)
+    return out
 
 
 def _terms(text: str) -> set[str]:
-    lowered = text.lower()
-    terms = {w.strip("._-") for w in WORD.findall(lowered)} - {""}
-    for run in CJK.findall(text):
+    terms = set()
+    for w in _words(text):
+        terms.add(w)
+        if "." in w or "-" in w:
+            terms.add(re.sub(r"[.\-]", "", w))  # 8112.92 is also found as 811292
+    for run in CJK.findall(norm(text)):
         terms.update(run)
         terms.update(run[i:i + 2] for i in range(len(run) - 1))
     return terms
+
+
+@dataclass
+class Resource:
+    iri: str
+    classes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # language -> display label
+    codes: list[str] = field(default_factory=list)
+    jurisdictions: set[str] = field(default_factory=set)
+    lists: set[str] = field(default_factory=set)
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+    @property
+    def kind(self) -> str:
+        local = [c.rsplit("#", 1)[-1] for c in self.classes if c.startswith(EG)]
+        for name in PREFERRED:
+            if name in local:
+                return name
+        return sorted(local)[0] if local else (self.classes[0].rsplit("#", 1)[-1] if self.classes else "Resource")
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), "") or (
+            self.codes[0] if self.codes else self.iri.removeprefix(ID))
+
+    def in_force(self, day: str) -> bool | None:
+        if self.valid_from is None and self.valid_until is None:
+            return None
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or self.valid_until >= day)
+
+
+@dataclass
+class Hit:
+    resource: Resource
+    tier: int
+    matched: str
 
 
 class TextIndex:
     def __init__(self) -> None:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.sorted_terms: list[str] = []
-        self.docs: list[tuple[str, str, str]] = []  # (iri, label, class iri)
+        self.docs: list[tuple[int, str, int]] = []  # (resource number, text, field)
+        self.resources: list[Resource] = []
+        self.by_iri: dict[str, int] = {}
+        self.codes: dict[str, set[int]] = defaultdict(set)  # code key -> resource numbers
+
+    def _resource(self, iri: str) -> Resource:
+        n = self.by_iri.get(iri)
+        if n is None:
+            n = self.by_iri[iri] = len(self.resources)
+            self.resources.append(Resource(iri))
+        return self.resources[n]
 
     @classmethod
     def build(cls, store: GraphStore) -> TextIndex:
         index = cls()
-        seen: dict[tuple[str, str], int] = {}
+        seen: set[tuple[str, str, int]] = set()
         for row in store.select(LABEL_QUERY):
-            iri, label, klass = row["s"].value, row["l"].value, row["c"].value
-            key = (iri, label)
-            if key in seen:
+            iri, prop, lit = row["s"].value, row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], row["l"]
+            text = lit.value
+            kind = FIELD.get(prop, LABEL)
+            resource = index._resource(iri)
+            if prop in DISPLAY:
+                resource.labels.setdefault(getattr(lit, "language", None) or "en", text)
+            if kind == CODE:
+                resource.codes.append(text)
+                index.codes[code_key(text)].add(index.by_iri[iri])
+            if (iri, text, kind) in seen:
                 continue
-            seen[key] = len(index.docs)
-            index.docs.append((iri, label, klass))
-            for term in _terms(label):
-                index.postings[term].add(seen[key])
+            seen.add((iri, text, kind))
+            index.docs.append((index.by_iri[iri], text, kind))
+            for term in _terms(text):
+                index.postings[term].add(len(index.docs) - 1)
         index.sorted_terms = sorted(index.postings)
+        for row in store.select(CLASS_QUERY):
+            if row["s"].value in index.by_iri:
+                index.resources[index.by_iri[row["s"].value]].classes.append(row["c"].value)
+        index._read_meta(store)
         return index
+
+    def _read_meta(self, store: GraphStore) -> None:
+        for name, query in META_QUERIES.items():
+            for row in store.select(query):
+                n = self.by_iri.get(row["s"].value)
+                if n is None:
+                    continue
+                r = self.resources[n]
+                if row.get("j") is not None:
+                    r.jurisdictions.add(row["j"].value.removeprefix(ID))
+                if row.get("l") is not None:
+                    r.lists.add(row["l"].value.removeprefix(ID))
+                start, end = row.get("from"), row.get("until")
+                if name == "entry":  # an entry's own dates (read first, under "direct") win over its edition's
+                    r.valid_from = r.valid_from or (start.value if start is not None else None)
+                    r.valid_until = r.valid_until or (end.value if end is not None else None)
+                    continue
+                if start is not None and (r.valid_from is None or start.value < r.valid_from):
+                    r.valid_from = start.value
+                if end is not None and (r.valid_until is None or end.value > r.valid_until):
+                    r.valid_until = end.value
 
     def _matching(self, term: str) -> set[int]:
         if CJK.fullmatch(term):
@@ -65,20 +195,27 @@ class TextIndex:
                 found = set(docs) if found is None else found & docs
             return found or set()
         out: set[int] = set()
-        start = bisect.bisect_left(self.sorted_terms, term)
-        for t in self.sorted_terms[start:]:
-            if not t.startswith(term):
-                break
-            out |= self.postings[t]
+        variants = {term, re.sub(r"[.\-]", "", term)} - {""}
+        for v in variants:
+            start = bisect.bisect_left(self.sorted_terms, v)
+            for t in self.sorted_terms[start:]:
+                if not t.startswith(v):
+                    break
+                out |= self.postings[t]
         return out
 
-    def search(self, text: str, limit: int = 50, klass: str | None = None) -> list[tuple[str, str, str]]:
-        """(iri, label, class) of the best matches: every query term must match; shortest labels first."""
-        terms = []
-        for word in WORD.findall(text.lower()):
-            terms.append(word.strip("._-"))
-        terms.extend(CJK.findall(text))
-        terms = [t for t in terms if t]
+    def _tier(self, text: str, kind: int, needle: str, key: str) -> int:
+        lowered = norm(text)
+        if kind == CODE:
+            ck = code_key(text)
+            return 0 if ck == key else 1 if ck.startswith(key) else 4
+        if kind == LABEL:
+            return 2 if lowered == needle else 3 if needle in lowered else 4
+        return 5
+
+    def query(self, text: str) -> list[Hit]:
+        """Every resource matching the text, best first: each query term must match one field."""
+        terms = _words(text) + CJK.findall(norm(text))
         if not terms:
             return []
         hits: set[int] | None = None
@@ -86,24 +223,83 @@ class TextIndex:
             docs = self._matching(term)
             hits = docs if hits is None else hits & docs
             if not hits:
-                return []
-        assert hits is not None
-        needle = text.lower().strip()
-        ranked = sorted(hits, key=lambda d: (needle not in self.docs[d][1].lower(), len(self.docs[d][1]),
-                                             self.docs[d][0]))
-        out: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
-        for d in ranked:
-            iri, label, cls = self.docs[d]
-            if klass and not cls.endswith("#" + klass):
+                break
+        needle, key = norm(text).strip(), code_key(text)
+        best: dict[int, tuple[int, str]] = {}
+        for d in hits or ():
+            n, doc_text, kind = self.docs[d]
+            tier = self._tier(doc_text, kind, needle, key)
+            if n not in best or (tier, len(doc_text)) < (best[n][0], len(best[n][1])):
+                best[n] = (tier, doc_text)
+        for n in self.codes.get(key, ()):  # "8112.92" is one word the postings know only as 811292
+            best[n] = (0, next((c for c in self.resources[n].codes if code_key(c) == key), key))
+        def rank(n: int) -> tuple[int, int, int, int, str]:
+            tier, matched = best[n]
+            r = self.resources[n]
+            order = PREFERRED.index(r.kind) if r.kind in PREFERRED else len(PREFERRED)
+            return tier, len(matched) if tier <= 1 else 0, order, len(r.label()), r.iri
+
+        ranked = [(n, best[n]) for n in sorted(best, key=rank)]
+        return [Hit(self.resources[n], tier, matched) for n, (tier, matched) in ranked]
+
+    def search(self, text: str, limit: int = 50, klass: str | None = None) -> list[tuple[str, str, str]]:
+        """(iri, label, class) of the best matches."""
+        out = []
+        for hit in self.query(text):
+            r = hit.resource
+            if klass and not any(c.endswith("#" + klass) for c in r.classes):
                 continue
-            if iri in seen:
-                continue
-            seen.add(iri)
-            out.append((iri, label, cls))
+            out.append((r.iri, r.label(), EG + r.kind))
             if len(out) >= limit:
                 break
         return out
+
+
+def _keep(hit: Hit, filters: dict[str, str | None], skip: str | None = None) -> bool:
+    r = hit.resource
+    for name, wanted in filters.items():
+        if not wanted or name == skip:
+            continue
+        if name == "kind" and r.kind != wanted:
+            return False
+        if name == "jurisdiction" and wanted not in r.jurisdictions:
+            return False
+        if name == "list" and wanted not in r.lists:
+            return False
+        if name == "as_of" and not r.in_force(wanted):
+            return False
+    return True
+
+
+def facet_counts(hits: list[Hit], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
+    """Per facet, the count of each value among the hits that pass every OTHER active filter."""
+    out: dict[str, dict[str, int]] = {}
+    for name in ("kind", "jurisdiction", "list", "as_of"):
+        counts: Counter[str] = Counter()
+        for hit in hits:
+            if not _keep(hit, filters, skip=name):
+                continue
+            r = hit.resource
+            if name == "kind":
+                counts[r.kind] += 1
+            elif name == "jurisdiction":
+                counts.update(r.jurisdictions)
+            elif name == "list":
+                counts.update(r.lists)
+            elif filters.get("as_of"):
+                state = r.in_force(str(filters["as_of"]))
+                counts[UNDATED if state is None else "in force" if state else "not in force"] += 1
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def faceted(index: TextIndex, text: str, filters: dict[str, str | None]) -> tuple[list[Hit], dict[str, Any]]:
+    hits = index.query(text)
+    return [h for h in hits if _keep(h, filters)], facet_counts(hits, filters)
+
+
+def valid_day(text: str | None) -> str | None:
+    return dt.date.fromisoformat(text).isoformat() if text else None
 
 
 _lock = threading.Lock()

@@ -7,7 +7,7 @@ import importlib
 from fastapi import APIRouter
 
 # Order matters only for overlapping paths; pages last (its catch-alls are the widest).
-MODULES = ("meta", "rest", "compare", "items", "sparql", "views", "pages")
+MODULES = ("meta", "rest", "compare", "items", "sparql", "views", "search", "web", "diff", "pages")
 
 
 def routers() -> list[APIRouter]:

@@ -15,6 +15,7 @@ from exportgraph.query.base import parse_as_of, search
 from exportgraph.query.parameters import side_by_side
 
 router = APIRouter(prefix="/api", tags=["items"])
+ALL = 1_000_000  # "every row": the true total is the length of the whole answer, then respond.page slices it
 
 
 @router.get("/lists", summary="Control lists and party lists, with their editions and counts")
@@ -37,7 +38,8 @@ def entries(store: Store, code: Annotated[str, Query(examples=["3B001"])],
 @router.get("/entries/search", summary="Search control entries by text (English, Chinese, Japanese)")
 def entries_search(store: Store, q: Annotated[str, Query(min_length=1, max_length=200, examples=["gallium"])],
                    format: Format = "json", limit: Limit = 50, offset: Offset = 0) -> Response:
-    return page(search(store, q, limit=offset + limit, cls="ControlEntry"), format, limit, offset)
+    # Every hit, then the page: `total` counts them all (it counted only the first offset + limit).
+    return page(search(store, q, limit=ALL, cls="ControlEntry"), format, limit, offset)
 
 
 @router.get("/crosswalk", summary="An entry's counterparts in every other list, and its customs codes")
@@ -76,5 +78,5 @@ def in_force(store: Store, scope: Annotated[str, Query(examples=["cn"])],
 def parties(store: Store, name: Annotated[str, Query(min_length=2, max_length=200, examples=["Huawei"])],
             list: Annotated[str | None, Query(examples=["us/list/entity-list"])] = None, format: Format = "json",
             limit: Limit = 50, offset: Offset = 0) -> Response:
-    rows = I.parties(store, name, list, limit=offset + limit)
+    rows = I.parties(store, name, list, limit=ALL)  # every match, so that `total` is true
     return page(rows, format, limit, offset)

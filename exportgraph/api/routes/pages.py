@@ -67,11 +67,26 @@ def local(iri: Any) -> str | None:
     return f"/id/{found}" if found and T.ID_RE.match(found.split("#")[0]) else None
 
 
+def ink(colour: str) -> str:
+    """Black or white text, whichever contrasts more with a #rrggbb background (WCAG relative luminance)."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lum = sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+              for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
+    return "#000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#fff"
+
+
+def pick(names: dict[str, str] | None, lang: str = "en", fallback: str = "") -> str:
+    """A label in the reader's language, else English, else any."""
+    if not names:
+        return fallback
+    return names.get(lang) or names.get("en") or next(iter(names.values()))
+
+
 @lru_cache(maxsize=1)
 def env() -> jinja2.Environment:
     e = jinja2.Environment(loader=jinja2.PackageLoader("exportgraph.api", "templates"), autoescape=True,
                            trim_blocks=True, lstrip_blocks=True)
-    e.filters.update(safe_url=safe_url, local=local, curie=curie)
+    e.filters.update(safe_url=safe_url, local=local, curie=curie, ink=ink, pick=pick)
     e.globals.update(colours=VERDICT_COLOURS)
     return e
 
@@ -100,15 +115,17 @@ def home(store: Store, state: State) -> HTMLResponse:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(store: Store, jurisdictions: Text = "cn,us,eu,jp", as_of: Text = None) -> HTMLResponse:
+def compare_page(store: Store, jurisdictions: Text = "cn,us,eu,jp", as_of: Text = None, since: Text = None) -> HTMLResponse:
     chosen = split(jurisdictions)
     try:
         day = Q.parse_as_of(as_of) if as_of else dt.date.today()
+        start = Q.parse_as_of(since)
         result = C.compare(store, chosen, day)
+        limits = [t for j in result["jurisdictions"] for t in Q.time_limits(store, j, day)]
     except ExportGraphError as exc:
         return error(exc)
-    return page("compare.html", result=result, as_of=day.isoformat() if day else "",
-                all_jurisdictions=Q.listing(store, "Jurisdiction"), chosen=result["jurisdictions"])
+    return page("compare.html", result=result, as_of=day.isoformat() if day else "", since=start.isoformat() if start else "",
+                all_jurisdictions=Q.listing(store, "Jurisdiction"), chosen=result["jurisdictions"], time_limits=limits)
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -175,11 +192,27 @@ def resource(record_id: str, request: Request, store: Store) -> Response:
             body = ox.serialize(triples(store, record_id), format=fmt, prefixes=dict(T.PREFIXES))
             return Response(body, media_type=media, headers={"Vary": "Accept"})
         info = Q.describe(store, record_id)
+        extra = _entity_extra(store, info)
     except ExportGraphError as exc:
         if kind == "html" or kind is None:
             return error(exc)
         return Response(exc.message + "\n", status_code=exc.status, media_type="text/plain; charset=utf-8")
-    return page("entity.html", r=info, **_entity_context(info))
+    from exportgraph.api.routes.search import reader_language
+
+    return page("entity.html", r=info, lang=reader_language(request), **_entity_context(info), **extra)
+
+
+INCOMING_CAP = 500  # Q.describe lists at most this many resources that link to one
+
+
+def _entity_extra(store: GraphStore, info: dict[str, Any]) -> dict[str, Any]:
+    """Memberships by name and date on a jurisdiction's page; on a list's page, the link to its entries page by
+    page, and whether the 'linked from' list was cut at the cap."""
+    classes = {t.rsplit("#", 1)[-1] for t in info["types"]}
+    memberships = Q.memberships(store, jurisdiction=info["id"]) if "Jurisdiction" in classes else []
+    listed = bool(classes & {"ControlList", "PartyList", "ListEdition"})
+    return {"memberships": memberships, "list_page": f"/list/{info['id']}" if listed else None,
+            "incoming_capped": len(info["incoming"]) >= INCOMING_CAP}
 
 
 class _NotAcceptable(BadRequest):

@@ -95,11 +95,7 @@ def recommendations(store: Store, format: Format = "json", limit: Limit = 100, o
     return page(Q.recommendations(store), format, limit, offset)
 
 
-@router.get("/search", summary="Search labels, titles and codes (English, Chinese, Japanese)")
-def search(store: Store, q: Annotated[str, Query(min_length=1, max_length=200, examples=["gallium"])],
-           type: Annotated[str | None, Query(description="A class, e.g. ControlEntry", examples=["Agency"])] = None,
-           format: Format = "json", limit: Limit = 50, offset: Offset = 0) -> Response:
-    return page(Q.search(store, q, limit=offset + limit, cls=type), format, limit, offset)
+# /api/search lives in routes/search.py (facets, true totals, pages).
 
 
 @router.get("/resource/{record_id:path}", summary="Every statement about a resource, with sources")
