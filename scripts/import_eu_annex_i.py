@@ -524,7 +524,10 @@ def main():
                "locator": f"Annex II, Section {'ABCDEFGH'[int(gid[2:]) - 1]} ({gid})",
                "skos:prefLabel": {"en": f"Union general export authorisation {gid}"},
                "dcterms:identifier": gid, "eg:licenceKind": "general", "eg:jurisdiction": "eu",
-               "eg:legalBasis": "eu/regulation/2021-821/art-12"}
+               "eg:legalBasis": "eu/regulation/2021-821/art-12",
+               # as an authorisation of Regulation (EU) 2021/821, from the day it applies (Art. 32); earlier
+               # Community/Union general authorisations under 1334/2000 and 428/2009 are records of their own
+               "eg:validFrom": "2021-09-09"}
         dest = destinations(g["verbatim_text"])
         if dest:
             rec["eg:destination"] = dest

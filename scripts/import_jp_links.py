@@ -35,7 +35,7 @@ PREFIX = {
     "nsg1": "regime/nsg/list/part-1/2019-10-18/",
     "nsg2": "regime/nsg/list/part-2/2019-01-01/",
     "mtcr": "regime/mtcr/list/annex/2024-03-14/",
-    "ag": "regime/ag/list/common-control-lists/2024-06-01/",
+    "ag": "regime/ag/list/common-control-lists/before-2025-11-15/",
     "cwc": "regime/cwc/list/schedules/2020-06-07/",
     "eu": "eu/list/annex-i/2025-11-15/",
 }

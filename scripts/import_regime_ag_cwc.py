@@ -22,7 +22,7 @@ import yaml
 from _common import REPO, clean, good_name, parse_args, write_yaml
 
 CWC = "regime/cwc/list/schedules/2020-06-07"
-AG = "regime/ag/list/common-control-lists/2024-06-01"
+AG = "regime/ag/list/common-control-lists/before-2025-11-15"
 EU = "eu/list/annex-i/2025-11-15"
 US = "us/list/ccl/2026-07-23"
 CURATED = REPO / "scripts" / "curated"

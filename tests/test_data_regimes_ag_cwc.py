@@ -15,7 +15,7 @@ from exportgraph.query.base import value
 from tests.conftest import REFERENCE
 
 CWC = "regime/cwc/list/schedules/2020-06-07"
-AG = "regime/ag/list/common-control-lists/2024-06-01"
+AG = "regime/ag/list/common-control-lists/before-2025-11-15"
 EU = "eu/list/annex-i/2025-11-15"
 
 
