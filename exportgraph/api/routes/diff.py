@@ -133,6 +133,23 @@ def changes(store: GraphStore, js: list[str], before: dt.date, after: dt.date) -
     return rows, notes
 
 
+def outcomes(store: GraphStore, js: list[str], before: dt.date, after: dt.date) -> list[dict[str, Any]]:
+    """Each dimension's outcome (converge, diverge, not comparable) on both dates, with its verdict."""
+    if len(set(js)) < 2:
+        return []
+    old = {d["dimension"]: d for d in C.compare(store, js, before)["dimensions"]}
+    new = {d["dimension"]: d for d in C.compare(store, js, after)["dimensions"]}
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        o, n = old.get(key), new.get(key)
+        rows.append({"dimension": key, "label": (n or o or {}).get("label", key),
+                     "before": f"{o['outcome']} ({o['verdict']})" if o else "no comparison",
+                     "after": f"{n['outcome']} ({n['verdict']})" if n else "no comparison",
+                     "colour_before": o["verdict"] if o else "not comparable",
+                     "colour_after": n["verdict"] if n else "not comparable"})
+    return rows
+
+
 def _jurisdictions(text: str | None) -> list[str]:
     js = [t.strip() for t in (text or "cn,us,eu,jp").split(",") if t.strip()]
     if not js or len(js) > 12:
@@ -150,14 +167,15 @@ def diff_page(store: Store, before: Text = None, after: Text = None, jurisdictio
         b, a = _dates(before, after)
         js = _jurisdictions(jurisdiction)
         rows, notes = changes(store, js, b, a)
+        converge = outcomes(store, js, b, a)
     except ExportGraphError as exc:
         return error(exc)
     sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for r in rows:
         sections.setdefault(r["section"], {}).setdefault(r["jurisdiction"], []).append(r)
     names = {j["id"]: j["label"] for j in everyone}
-    return page("diff.html", result=sections, notes=notes, before=b.isoformat(), after=a.isoformat(), chosen=js,
-                all_jurisdictions=everyone, names=names, shown=SHOWN, total=len(rows),
+    return page("diff.html", result=sections, notes=notes, outcomes=converge, before=b.isoformat(), after=a.isoformat(),
+                chosen=js, all_jurisdictions=everyone, names=names, shown=SHOWN, total=len(rows),
                 csv=f"/diff.csv?before={b}&after={a}&jurisdiction={','.join(js)}")
 
 
