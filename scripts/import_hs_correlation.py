@@ -8,7 +8,7 @@ The WCO's correlation tables HS 2017 <-> HS 2022 (and UNSD's machine-readable co
 here, so nothing is taken from them. The script derives only what the two editions themselves show:
 an HS 2017 subheading is correlated `exact` with the HS 2022 subheading of the same code when
   - both editions have the code, with the same description (UN Comtrade's short descriptions, compared
-    after normalising case, spacing and punctuation), and
+    after normalising case, spacing, punctuation, '&', and the numbers of chapter notes cited by letter), and
   - its heading has the same description and exactly the same subheadings in both editions (so no
     subheading of the heading was split, merged, added or deleted).
 Method `unchanged-code-derived`, confidence medium: a change made only by a Section or Chapter Note (for
@@ -26,7 +26,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
-
 from _common import parse_args, write_yaml
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -40,7 +39,10 @@ NOT_SPECIFIED = {"99", "9999", "999999", "TOTAL"}
 
 
 def norm(s: str) -> str:
-    s = s.lower().replace("\u2019", "'")
+    """Compare descriptions: case, spacing, punctuation, '&' for 'and', and references to a chapter note by
+    letter only ('note 9-C' and 'note 11 (C)' are the same note, renumbered when notes were inserted)."""
+    s = s.lower().replace("\u2019", "'").replace("&", " and ")
+    s = re.sub(r"\bnote \d+\s*-?\s*\(?([a-z])\)?", r"note \1", s)
     s = re.sub(r"[;,.:()\[\]]", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
