@@ -45,11 +45,13 @@ def base(request: pytest.FixtureRequest) -> Iterator[str]:
         yield given.rstrip("/")
         return
     from exportgraph.api.state import GraphState
+    from exportgraph.query.textindex import index_for
 
     from .servers import Server
 
     settings: Settings = request.getfixturevalue("settings")
     state = GraphState(settings, request.getfixturevalue("built"), request.getfixturevalue("store"))
+    index_for(state.store)  # `exportgraph serve` builds the search index at start-up (api/serve.py); so do we
     with Server(settings.with_(query_workers=1), state) as server:
         yield server.base
 

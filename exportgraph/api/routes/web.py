@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -165,13 +166,13 @@ def _list_rows(store: GraphStore, list_id: str, kind: str, day: dt.date,
     if kind == "ControlList":
         entries = sorted(I.in_force(store, list_id, day).values(), key=lambda e: (e["code"], e["id"]))
         window = entries[(number - 1) * PER_PAGE:number * PER_PAGE]
-        return ([{"code": e["code"], "label": e["label"], "href": f"/item/{e['code']}", "id": e["id"],
+        return ([{"code": e["code"], "label": e["label"], "href": "/item/" + quote(e["code"], safe=""), "id": e["id"],
                   "valid_from": e["valid_from"]} for e in window], len(entries), ["code", "label", "valid_from"])
     if kind == "ListEdition":
         total, found = _window(store, f"?e skos:inScheme <{iri}> ; skos:notation ?code .", "?code ?e", "?e ?code", number)
         names = Q.labels(store, [Q.value(r["e"]) for r in found])
         return ([{"code": Q.value(r["code"]), "label": Q.label_of(names.get(Q.value(r["e"])), Q.value(r["code"])),
-                  "href": f"/item/{Q.value(r['code'])}", "id": Q.rid(Q.value(r["e"]))} for r in found], total,
+                  "href": "/item/" + quote(Q.value(r["code"]), safe=""), "id": Q.rid(Q.value(r["e"]))} for r in found], total,
                 ["code", "label"])
     total, found = _window(store, f"?x eg:onList <{iri}> ; eg:listedParty ?p . OPTIONAL {{ ?x eg:listingDate ?d }}",
                            "?p ?d", "?p ?d", number)
