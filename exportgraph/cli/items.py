@@ -77,7 +77,9 @@ def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
     rows = [dict(e, jurisdiction=j) for j, entries in result["candidates"].items() for e in entries]
     for row in rows:
         row["linked_via"] = ", ".join(row["linked_via"])
-    _emit(rows, args.format, ["jurisdiction", "code", "list", "linked_via", "confidence", "label"])
+    _emit(rows, args.format, ["jurisdiction", "code", "list", "linked_via", "basis", "label"])
+    if result["no_candidate_in"]:
+        print("no entry linked to this code, its headings or its subdivisions in: " + ", ".join(result["no_candidate_in"]))
     print(result["note"])
     return 0
 

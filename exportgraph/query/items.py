@@ -27,9 +27,10 @@ from exportgraph.query.links import (
     summary,
 )
 
-# \Z, not $ (which also matches before a final newline); [0-9], not \d (which matches any script's digits).
-CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-()]{0,40}\Z")
-CUSTOMS_RE = re.compile(r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8})\Z")
+# Real codes: letters and digits of any script, inner spaces, dots, hyphens, brackets ("Item 9", "3の2",
+# "一(二)3", "Category XIV"); at most 80 characters, no control characters; \Z, not $ (which matches before a final newline).
+CODE_RE = re.compile(r"^[\w(\[](?:[\w.\-()\[\]（） ]{0,78}[\w.)\]）])?\Z")
+CUSTOMS_RE = re.compile(r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10})\Z")
 INDICATIVE = ("Indicative only: customs codes and control entries are not in one-to-one correspondence; "
               "classify the item against the control list text.")
 
@@ -243,11 +244,11 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     """Control entries linked to an HS or CN code, its ancestors or descendants, in every jurisdiction."""
     digits = code.replace(".", "").replace(" ", "")
     if not CUSTOMS_RE.match(digits):
-        raise BadRequest(f"code: malformed customs code {code!r}; expected 2, 4, 6 (HS) or 8 (CN) digits")
+        raise BadRequest(f"code: malformed customs code {code!r}; expected 2, 4, 6 (HS), 8 (EU CN) or 10 (China) digits")
     nodes = store.select(f"""SELECT ?c ?scheme WHERE {{ ?c a eg:CustomsCode ; skos:notation {_lit(digits)} ;
         skos:inScheme ?scheme }} ORDER BY ?scheme""")
     if not nodes:
-        raise NotFound(f"no HS or CN code {digits} in HS 2017, HS 2022 or CN 2023-2026")
+        raise NotFound(f"no customs code {digits} in HS 2017, HS 2022, the EU CN 2023-2026 or China's 2026 tariff codes")
     related = " ".join(f"<{value(n['c'])}>" for n in nodes)
     # The code itself, its ancestors (broader, hsParent), and its descendants.
     rows = store.select(f"""SELECT DISTINCT ?e ?code ?ed ?l ?from ?until ?via ?conf WHERE {{
@@ -263,7 +264,10 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     merged: dict[str, Json] = {}
     for entry, r in zip(_entries(store, rows), rows, strict=True):
         via = value(r["via"]).rsplit("/", 1)[-1]
-        found = merged.setdefault(entry["id"], dict(entry, linked_via=[], confidence=value(r["conf"])))
+        conf = value(r["conf"])
+        # A link an official source gives (China's licence catalogue) against one the graph derived.
+        basis = "indicative" if conf == "indicative" else "official" if conf == "high" else "official, doubtful row"
+        found = merged.setdefault(entry["id"], dict(entry, linked_via=[], confidence=conf, basis=basis))
         if via not in found["linked_via"]:
             found["linked_via"].append(via)
     entries = list(merged.values())
@@ -273,7 +277,8 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
         by_jurisdiction[juris.get(entry["list"] or "", "other")].append(entry)
     return {"code": digits, "nomenclatures": [rid(value(n["scheme"])) for n in nodes],
             "as_of": as_of.isoformat() if as_of else None, "indicative": True, "note": INDICATIVE,
-            "candidates": dict(sorted(by_jurisdiction.items())), "count": len(entries)}
+            "candidates": dict(sorted(by_jurisdiction.items())), "count": len(entries),
+            "no_candidate_in": [j for j in ("cn", "eu", "jp", "us") if j not in by_jurisdiction]}
 
 
 def _list_jurisdictions(store: GraphStore) -> dict[str, str]:
