@@ -60,3 +60,15 @@ def test_cli_entry_json(built: Any, capsys: pytest.CaptureFixture[str], monkeypa
 def test_rest_entries_carry_warnings_and_parameters(client: Any) -> None:
     body = client.get("/api/entries", params={"code": "3B001"}).json()
     assert body["total"] >= 4 and "warnings" in body and body["parameters"]["rows"]
+
+
+def test_reverse_customs_lookup_is_labelled(store: Any) -> None:
+    gallium = I.customs_candidates(store, "8112.92")
+    assert {"cn", "eu", "us", "jp"} <= set(gallium["candidates"])
+    assert any(e["basis"] == "official" for e in gallium["candidates"]["cn"])
+    for j in ("eu", "us", "jp"):
+        assert {e["basis"] for e in gallium["candidates"][j]} == {"indicative"}
+    equipment = I.customs_candidates(store, "8486.20")
+    assert {"eu", "us", "jp"} <= set(equipment["candidates"])
+    # China's list gives no code under 8486.20: the answer says so instead of staying silent.
+    assert equipment["no_candidate_in"] == ["cn"]
