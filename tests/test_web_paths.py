@@ -194,6 +194,7 @@ def test_path_china_changes_between_two_dates(driver: Any, base: str) -> None:
         walk.click(f"#diff-jur-{other}")
     walk.click("#diff-submit")
     walk.wait_for("#diff-summary")
+    assert walk.driver.current_url.endswith("jurisdiction=cn"), walk.driver.current_url
     walk.done("Between 2023-07-01 and 2023-09-30", "China", "Gallium metal", "Announcement No. 23 of 2023",
               "2023-08-01", "Export control of critical minerals")
     csv = walk.driver.find_element(By.ID, "diff-csv").get_attribute("href")

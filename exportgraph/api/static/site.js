@@ -58,7 +58,7 @@
     form.addEventListener("submit", function () {
       var chosen = Array.prototype.filter.call(form.querySelectorAll("input.jur"), function (i) { return i.checked; })
         .map(function (i) { return i.value; });
-      form.querySelector("input[name=jurisdictions]").value = chosen.join(",");
+      form.querySelector("input[name=jurisdictions], input[name=jurisdiction]").value = chosen.join(",");
     });
   }
 
