@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -34,7 +35,7 @@ def test_neighbourhood_has_root_links_and_positions(store: EmbeddedStore) -> Non
     g = view.graph
     assert g.nodes[IRI + "regime/nsg"]["root"] and g.number_of_nodes() > 3
     assert all("x" in d and "y" in d for _, d in g.nodes(data=True))
-    labels = {d["label"] for *_, d in g.edges(data=True)}
+    labels = {d.get("label") for *_, d in g.edges(data=True)}
     assert "rdf:type" not in labels and "prov:wasDerivedFrom" not in labels
 
 
@@ -42,9 +43,11 @@ def test_neighbourhood_filters_and_cap(store: EmbeddedStore) -> None:
     only = V.neighbourhood(store, "cn", 2, classes=["Agency"])
     assert {d["cls"] for n, d in only.graph.nodes(data=True) if not d.get("root")} == {"Agency"}
     cut = V.neighbourhood(store, "cn", 3, max_nodes=50)
-    assert cut.graph.number_of_nodes() == 50 and cut.message and "50 nodes" in cut.message
+    resources = [n for n, d in cut.graph.nodes(data=True) if not d.get("head")]  # groups stand for resources
+    assert len(resources) == 50 and cut.message and "50 nodes" in cut.message
     us_only = V.neighbourhood(store, "cn", 2, jurisdictions=["cn"])
-    assert all(d.get("cls") != "Agency" or "cn/" in (d.get("record") or "") for _, d in us_only.graph.nodes(data=True))
+    assert all(d.get("head") or d.get("cls") != "Agency" or "cn/" in (d.get("record") or "")
+               for _, d in us_only.graph.nodes(data=True))
 
 
 def test_path_is_a_chain(store: EmbeddedStore) -> None:
@@ -132,3 +135,59 @@ def test_cli_render_writes_standalone_html(settings: Settings, tmp_path: Path, c
     assert all('href="data:' in link for link in re.findall(r"<link[^>]*>", text))
     assert main(["render", "path", "cn", "--build-dir", str(settings.build_dir), "-o", str(out)]) == 1
     assert "expected 2 id(s)" in capsys.readouterr().err
+
+
+def test_names_not_ids(store: EmbeddedStore) -> None:
+    view = V.neighbourhood(store, "cn", 1)
+    labels = {d["label"] for _, d in view.graph.nodes(data=True)}
+    assert "NSG, participant since 2004-06-10" in labels
+    assert not [label for label in labels if re.fullmatch(r"[a-z0-9-]+(/[A-Za-z0-9._-]+)+", label)], labels
+    meta = V.node_meta(store, [IRI + "cn/law/export-control-law/art-1"])
+    assert meta[IRI + "cn/law/export-control-law/art-1"]["label"].endswith("Art. 1")
+
+
+def test_legend_colours_are_distinct_and_readable() -> None:
+    colours = [c for c, _ in V.CLASS_STYLE.values()] + [V.OTHER_STYLE[0]]
+    assert len(set(colours)) == len(colours)
+    for colour in colours:
+        assert V.contrast(colour, V.text_colour(colour)) >= 4.5, colour
+
+
+def test_depth_two_is_grouped_not_a_hairball(store: EmbeddedStore) -> None:
+    view = V.neighbourhood(store, "cn", 2)
+    g = view.graph
+    heads = [n for n, d in g.nodes(data=True) if d.get("head")]
+    shown = [n for n, d in g.nodes(data=True) if not d.get("under")]
+    assert heads and len(shown) <= 120 < g.number_of_nodes() - len(heads), (len(shown), g.number_of_nodes())
+    for head in heads:  # every group's members hang under it and say so
+        members = [v for u, v, k in g.edges(keys=True) if u == head and k == "member"]
+        assert len(members) == g.nodes[head]["members"] > 3
+        assert all(head in g.nodes[m]["under"] for m in members)
+    assert all("x" in d for _, d in g.nodes(data=True))
+
+
+def test_neighbourhood_as_of(store: EmbeddedStore) -> None:
+    before = V.neighbourhood(store, "cn", 1, as_of=dt.date(2010, 1, 1))
+    now = V.neighbourhood(store, "cn", 1)
+    assert before.graph.number_of_nodes() < now.graph.number_of_nodes()
+    assert before.controls["as_of"] == "2010-01-01" and before.controls["depth"] == 1
+
+
+def test_regimes_is_a_grid_of_memberships(store: EmbeddedStore) -> None:
+    view = V.regimes(store)
+    cells = [d for _, d in view.graph.nodes(data=True) if d["cls"] == "RegimeMembership"]
+    assert cells and all(re.match(r"^[a-z-]+( since \d{4}-\d{2}-\d{2})?", d["label"]) for d in cells)
+    xs = {d["x"] for d in cells}
+    regimes = {d["x"] for _, d in view.graph.nodes(data=True) if d["cls"] == "Regime"}
+    assert xs <= regimes  # each cell sits in its regime's column
+    assert all(d.get("hidden") for *_, d in view.graph.edges(data=True))  # rows and columns stand for the links
+
+
+def test_page_has_controls_node_list_and_tables(web: TestClient) -> None:
+    page = web.get("/views/neighbourhood/cn?depth=2&class=Agency&class=LegalInstrument&as_of=2024-01-01").text
+    assert 'id="controls"' in page and '<option value="2" selected>' in page and 'value="2024-01-01"' in page
+    assert re.search(r'name="class" value="Agency" checked', page)
+    assert 'id="node-list"' in page and 'id="nodes-table"' in page and 'id="links-table"' in page
+    assert "<caption>Resources" in page
+    assert web.get("/views/neighbourhood/cn?class=Agency,Case").status_code == 200
+    assert web.get("/views/neighbourhood/cn?as_of=2024-13-01").status_code == 400

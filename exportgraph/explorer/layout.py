@@ -123,3 +123,94 @@ def columns(groups: Sequence[Sequence[Hashable]], gap: float = 320.0, step: floa
 
 def line(nodes: Sequence[Hashable], step: float = 200.0) -> Positions:
     return {node: (i * step, 0.0) for i, node in enumerate(nodes)}
+
+
+# ---------------------------------------------------------------- clustered trees
+
+CELL = (230.0, 64.0)  # a member's cell in an opened cluster: room for a short label under a dot
+
+
+def _skeleton_kids(tree: nx.DiGraph, node: Hashable, heads: set[Hashable]) -> list[Hashable]:
+    """A node's children in the drawing order (the `order` attribute: class, then name)."""
+    if node in heads:
+        return []
+    return sorted(tree.successors(node), key=lambda k: (tree.nodes[k].get("order") or ("", ""), str(k)))
+
+
+def _weights(tree: nx.DiGraph, root: Hashable, heads: set[Hashable]) -> dict[Hashable, float]:
+    """Room each subtree needs: its leaves; a closed group counts by its `weight` attribute."""
+    weight: dict[Hashable, float] = {}
+    for node in reversed(list(nx.dfs_preorder_nodes(tree, root))):
+        kids = _skeleton_kids(tree, node, heads)
+        own = float(tree.nodes[node].get("weight") or 1.0)
+        weight[node] = max(own, sum(weight.get(k, 1.0) for k in kids))
+    return weight
+
+
+def clustered_tree(tree: nx.DiGraph, root: Hashable, heads: set[Hashable], radial: bool = True) -> Positions:
+    """Positions for a tree whose `heads` stand for groups of members (the heads' children).
+
+    The skeleton (the tree without the heads' members) is laid out as a radial tree around root (or top-down
+    when radial is False), each subtree in a sector as wide as its number of leaves; each head's members, drawn
+    when the reader opens the group, sit in a grid block just beyond the head."""
+    weight = _weights(tree, root, heads)
+    positions: Positions = {root: (0.0, 0.0)}
+    total = weight[root]
+    span = 2 * math.pi if radial else total * 200.0
+    # Each ring is wide enough for its nodes' labels (about 90 units each), and at least RING beyond the last.
+    per_level: dict[int, int] = {}
+    for node, level in nx.single_source_shortest_path_length(tree, root).items():
+        if not any(up in heads for up in tree.predecessors(node)):
+            per_level[level] = per_level.get(level, 0) + 1
+    radii = [0.0]
+    for level in range(1, max(per_level) + 1 if per_level else 1):
+        radii.append(max(radii[-1] + RING, per_level.get(level, 0) * 90.0 / (2 * math.pi)))
+
+    def place(node: Hashable, start: float, end: float, level: int) -> None:
+        kids = _skeleton_kids(tree, node, heads)
+        if not kids:
+            return
+        ring = radii[min(level + 1, len(radii) - 1)]
+        crowded = (end - start) / len(kids) * ring < 2.5 * SPACING if radial else False
+        at = start
+        for i, kid in enumerate(kids):
+            width = (end - start) * weight[kid] / max(1.0, sum(weight[k] for k in kids))
+            mid = at + width / 2
+            if radial:
+                radius = ring + (0.45 * RING if crowded and i % 2 else 0.0)
+                positions[kid] = (radius * math.cos(mid - math.pi / 2), radius * math.sin(mid - math.pi / 2))
+            else:
+                positions[kid] = (mid - span / 2, (level + 1) * 180.0 + (60.0 if len(kids) > 12 and i % 2 else 0.0))
+            place(kid, at, at + width, level + 1)
+            at += width
+
+    place(root, 0.0, span, 0)
+    for head in [n for n in nx.bfs_tree(tree, root) if n in heads]:
+        if head in positions:
+            _block(tree, head, positions, radial)
+    _outer_ring(positions, [n for n in tree.nodes if n not in positions], 6 * RING)
+    return positions
+
+
+def _block(tree: nx.DiGraph, head: Hashable, positions: Positions, radial: bool) -> None:
+    """The head's members in a grid beyond it (away from its parent), then their own children beyond them."""
+    members = sorted(tree.successors(head), key=str)
+    parent = next(iter(tree.predecessors(head)), None)
+    hx, hy = positions[head]
+    px, py = positions.get(parent, (0.0, 0.0)) if parent is not None else (0.0, 0.0)
+    dx, dy = (hx - px, hy - py) if radial else (0.0, 1.0)
+    norm = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / norm, dy / norm
+    cols = max(1, min(len(members), math.ceil(math.sqrt(len(members) * 2.5))))
+    rows = math.ceil(len(members) / cols)
+    width, height = cols * CELL[0], rows * CELL[1]
+    reach = RING * 0.5 + abs(dx) * width / 2 + abs(dy) * height / 2
+    cx, cy = hx + dx * reach, hy + dy * reach
+    for i, member in enumerate(members):
+        row, col = divmod(i, cols)
+        positions[member] = (cx - width / 2 + (col + 0.5) * CELL[0], cy - height / 2 + (row + 0.5) * CELL[1])
+        kids = sorted(tree.successors(member), key=str)
+        for j, kid in enumerate(kids):  # a member's own neighbours (depth 2 and 3): a short fan beyond it
+            angle = math.atan2(dy, dx) + (j - (len(kids) - 1) / 2) * 0.35
+            mx, my = positions[member]
+            positions[kid] = (mx + 160.0 * math.cos(angle), my + 160.0 * math.sin(angle))

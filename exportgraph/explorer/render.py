@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
-from exportgraph.explorer.views import View, style
+from exportgraph.explorer.views import View, style, text_colour
 from exportgraph.graph import terms as T
 
 VIS_VERSION = "9.1.2"
-LARGE = 300  # above this many edges, edge labels are left to the tooltips (drawing them is slow)
+LARGE = 120  # above this many drawn edges, edge labels are left to the tooltips (drawing them is slow, reading them hard)
 
 
 @lru_cache(maxsize=1)
@@ -55,24 +55,36 @@ def _raw(text: str, tag: str) -> str:
     return text.replace(f"</{tag}", f"<\\/{tag}")
 
 
+INSIDE = {"box", "database", "ellipse", "circle", "text"}  # shapes that draw their label on their own colour
+
+
 def _node(key: str, data: dict[str, Any], link_base: str) -> dict[str, Any]:
     colour, shape = style(data.get("cls"))
     colour = data.get("color") or colour
+    shape = "box" if data.get("head") else data.get("shape") or shape
     node: dict[str, Any] = {"id": key, "label": str(data.get("label") or key), "title": str(data.get("title") or ""),
                             "x": data.get("x", 0.0), "y": data.get("y", 0.0), "shape": shape,
-                            "cls": data.get("cls") or "Other",
+                            "cls": data.get("cls") or "Other", "under": list(data.get("under") or []),
                             "color": {"background": colour, "border": "#333333"}}
+    if shape in INSIDE:
+        node["font"] = {"color": text_colour(colour)}
+    if data.get("head"):
+        node.update(head=True, members=int(data.get("members") or 0), borderWidth=2,
+                    shapeProperties={"borderDashes": [5, 3], "borderRadius": 8})
     if data.get("record"):
         node["url"] = link_base + str(data["record"])
         node["record"] = str(data["record"])
     if data.get("root"):
-        node.update(size=24, borderWidth=3, font={"size": 16, "bold": True})
+        node.update(root=True, size=24, borderWidth=3, font={"size": 16, "bold": True, **node.get("font", {})})
     return node
 
 
 def _edge(i: int, u: str, v: str, data: dict[str, Any], labels: bool) -> dict[str, Any]:
     edge: dict[str, Any] = {"id": i, "from": u, "to": v, "title": str(data.get("title") or "")}
-    if labels and data.get("label"):
+    for flag in ("hidden", "replaced", "synthetic"):
+        if data.get(flag):
+            edge[flag] = True
+    if labels and data.get("label") and not data.get("context"):
         edge["label"] = str(data["label"])
     if data.get("color"):
         edge["color"] = {"color": data["color"]}
@@ -87,19 +99,40 @@ def _edge(i: int, u: str, v: str, data: dict[str, Any], labels: bool) -> dict[st
 
 def view_data(view: View, link_base: str) -> dict[str, Any]:
     graph = view.graph
-    labels = graph.number_of_edges() <= LARGE
+    drawn = sum(1 for *_, d in graph.edges(data=True) if not (d.get("hidden") or d.get("replaced")))
+    labels = drawn <= LARGE
     return {"kind": view.kind,
             "nodes": [_node(str(k), d, link_base) for k, d in graph.nodes(data=True)],
             "edges": [_edge(i, str(u), str(v), d, labels) for i, (u, v, d) in enumerate(graph.edges(data=True))]}
+
+
+def tables(view: View, link_base: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The text alternative: every node (groups left out: they stand for their members) and every link between
+    resources, with names, classes and pages."""
+    graph = view.graph
+    nodes = [{"id": str(k), "label": str(d.get("label") or k), "cls": d.get("cls") or "Other",
+              "record": d.get("record"), "url": link_base + str(d["record"]) if d.get("record") else None,
+              "title": str(d.get("title") or "").replace("\n", " · ")}
+             for k, d in graph.nodes(data=True) if not d.get("head")]
+    nodes.sort(key=lambda n: (n["cls"], n["label"].lower()))
+    name = {str(k): str(d.get("label") or k) for k, d in graph.nodes(data=True)}
+    links = [{"from": name[str(u)], "to": name[str(v)], "link": str(d.get("label") or d.get("title") or k)}
+             for u, v, k, d in graph.edges(keys=True, data=True) if not d.get("synthetic")]
+    links.sort(key=lambda e: (e["from"].lower(), e["link"], e["to"].lower()))
+    return nodes, links
 
 
 def render(view: View, *, inline: bool = True, static: str = "/static", link_base: str = T.ID,
            home: str | None = None) -> str:
     """The page. inline=True makes a standalone file; else vis-network is loaded from `static`."""
     template = _env().get_template("view.html")
+    node_rows, link_rows = tables(view, link_base)
     return template.render(
         title=view.title, subtitle=view.subtitle, message=view.message, legend=view.legend(),
-        edge_legend=view.edge_legend, kind=view.kind, home=home, inline=inline, static=static,
+        edge_legend=view.edge_legend, edge_legend_title=view.edge_legend_title, kind=view.kind, home=home,
+        inline=inline, static=static, controls=view.controls if not inline else {},
+        node_rows=node_rows, link_rows=link_rows, node_count=len(node_rows),
+        groups=sum(1 for _, d in view.graph.nodes(data=True) if d.get("head")),
         nodes=view.graph.number_of_nodes(), edges=view.graph.number_of_edges(),
         data=script_json(view_data(view, link_base)),
         vis_js=_raw(vis_asset("vis-network.min.js"), "script") if inline else "",

@@ -9,6 +9,7 @@ view, a message that says so. `exportgraph.explorer.render` turns a View into a 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from exportgraph.exc import BadRequest, NotFound
-from exportgraph.explorer import layout
+from exportgraph.explorer import layout, names
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import PREFIXES, GraphStore
 from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
@@ -24,25 +25,26 @@ from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
 # Links that are not part of the subject matter: provenance, citations and typing.
 EXCLUDED = ("rdf:type", "prov:wasDerivedFrom", "eg:citedSource", "eg:citation")
 NOT_EXCLUDED = f"FILTER(?p NOT IN ({', '.join(EXCLUDED)}))"
+# One colour per class, no two alike (the closest pair is 26 apart in CIELAB), and one shape per family.
 CLASS_STYLE: dict[str, tuple[str, str]] = {
-    "Jurisdiction": ("#1f77b4", "box"), "Regime": ("#9467bd", "hexagon"),
-    "RegimeMembership": ("#c5b0d5", "dot"), "Agency": ("#ff7f0e", "diamond"),
-    "LegalInstrument": ("#2ca02c", "square"), "Provision": ("#98df8a", "dot"),
-    "ControlList": ("#8c564b", "triangle"), "PartyList": ("#8c564b", "triangleDown"),
-    "ListEdition": ("#c49c94", "triangle"), "ControlEntry": ("#d62728", "dot"),
-    "CustomsCode": ("#17becf", "triangleDown"), "Nomenclature": ("#9edae5", "triangle"),
-    "Case": ("#e377c2", "star"), "WtoDispute": ("#e377c2", "star"), "Event": ("#f7b6d2", "dot"),
-    "Party": ("#7f7f7f", "dot"), "Listing": ("#c7c7c7", "dot"), "Position": ("#bcbd22", "dot"),
-    "Dimension": ("#dbdb8d", "box"), "ControlMeasure": ("#ffbb78", "dot"), "Procedure": ("#aec7e8", "dot"),
-    "LicenceType": ("#aec7e8", "square"), "CodedValue": ("#e7e7e7", "dot"), "SourceDocument": ("#cccccc", "dot"),
-    "Recommendation": ("#ff9896", "dot"), "CountryGroup": ("#c49c94", "dot"),
+    "Jurisdiction": ("#1f77b4", "box"), "Regime": ("#9467bd", "hexagon"), "RegimeMembership": ("#0000e0", "dot"),
+    "Agency": ("#ff7f0e", "diamond"), "LegalInstrument": ("#2ca02c", "square"), "Provision": ("#e000e0", "dot"),
+    "ControlList": ("#8c564b", "triangle"), "PartyList": ("#204000", "triangleDown"),
+    "ListEdition": ("#c0e0a0", "triangle"), "ControlEntry": ("#d62728", "dot"),
+    "CustomsCode": ("#17becf", "triangleDown"), "Nomenclature": ("#00e000", "triangle"), "Case": ("#e377c2", "star"),
+    "WtoDispute": ("#2020a0", "star"), "Event": ("#e0a060", "dot"), "Party": ("#7f7f7f", "dot"),
+    "Listing": ("#00e0a0", "dot"), "Position": ("#bcbd22", "dot"), "Dimension": ("#800040", "box"),
+    "ControlMeasure": ("#008060", "dot"), "Procedure": ("#e0e0e0", "dot"), "LicenceType": ("#e00080", "square"),
+    "CodedValue": ("#004040", "dot"), "SourceDocument": ("#800080", "dot"), "Recommendation": ("#808040", "dot"),
+    "CountryGroup": ("#802000", "dot"), "ReviewFactor": ("#a0e000", "dot"), "Correspondence": ("#604060", "dot"),
+    "Threshold": ("#e0a000", "dot"), "EntryNote": ("#e0a0a0", "dot"), "CustomsLink": ("#604000", "dot"),
+    "GroupMembership": ("#e06080", "dot"), "ProcedureStep": ("#8000c0", "dot"), "TimeLimit": ("#0060e0", "dot"),
+    "Claim": ("#a0a0e0", "dot"), "CustomsCorrelation": ("#e040c0", "dot"), "DefinedTerm": ("#00e060", "dot"),
+    "ChartRow": ("#608000", "dot"),
 }
-OTHER_STYLE = ("#b0b0b0", "dot")
+OTHER_STYLE = ("#c06020", "dot")
 VERDICT_COLOURS = {"same": "#1a9850", "similar": "#91cf60", "different": "#d73027",
                    "not comparable": "#999999", "converge": "#1a9850", "diverge": "#d73027"}
-STATUS_DASHES: dict[str, Any] = {"participant": False, "adherent": [10, 6], "observer": [4, 6],
-                                 "applicant": [2, 4], "non-member": [2, 8], "former": [12, 4, 2, 4]}
-
 
 @dataclass
 class View:
@@ -52,17 +54,40 @@ class View:
     subtitle: str = ""
     message: str | None = None
     edge_legend: list[dict[str, Any]] = field(default_factory=list)
+    edge_legend_title: str = "Links"
+    # What the page's form offers: depth, classes (and the available ones), jurisdiction, as_of, jurisdictions.
+    controls: dict[str, Any] = field(default_factory=dict)
 
     def legend(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
         for _, data in self.graph.nodes(data=True):
-            counts[data.get("cls") or "Other"] = counts.get(data.get("cls") or "Other", 0) + 1
-        return [{"cls": cls, "color": style(cls)[0], "shape": style(cls)[1], "count": n}
-                for cls, n in sorted(counts.items())]
+            if not data.get("head"):
+                counts[data.get("cls") or "Other"] = counts.get(data.get("cls") or "Other", 0) + 1
+        return [{"cls": cls, "color": style(cls)[0], "text": text_colour(style(cls)[0]), "shape": style(cls)[1],
+                 "count": n} for cls, n in sorted(counts.items())]
 
 
 def style(cls: str | None) -> tuple[str, str]:
     return CLASS_STYLE.get(cls or "", OTHER_STYLE)
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else float(((v + 0.055) / 1.055) ** 2.4)
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the background (every colour gets 4.5:1 or more with one)."""
+    return "#000000" if contrast(background, "#000000") >= contrast(background, "#ffffff") else "#ffffff"
 
 
 def _values(iris: list[str]) -> str:
@@ -87,10 +112,11 @@ def node_meta(store: GraphStore, iris: list[str]) -> dict[str, Json]:
                 "from": value(r["from"]), "until": value(r["until"]), "date": value(r["date"]),
                 "sources": sorted((value(r["srcs"]) or "").split())}
     source_iris = sorted({s for m in out.values() for s in m["sources"]})
-    names = labels(store, list(out) + source_iris)
+    found = labels(store, list(out) + source_iris)
+    made = names.names(store, {iri: m["cls"] for iri, m in out.items() if iri not in found})
     for iri, meta in out.items():
-        meta["label"] = label_of(names.get(iri), rid(iri) or iri)
-        meta["source_labels"] = [label_of(names.get(s), rid(s) or s) for s in meta["sources"]]
+        meta["label"] = label_of(found.get(iri), made.get(iri) or rid(iri) or iri)
+        meta["source_labels"] = [label_of(found.get(s), rid(s) or s) for s in meta["sources"]]
     return out
 
 
@@ -155,19 +181,44 @@ def _links(store: GraphStore, iris: list[str], limit: int) -> list[tuple[str, st
     return [(value(r["s"]), value(r["p"]), value(r["o"])) for r in rows]
 
 
-def _keep(meta: Json, iri: str, classes: set[str], jurisdictions: set[str]) -> bool:
+def _keep(meta: Json, iri: str, classes: set[str], jurisdictions: set[str], as_of: dt.date | None = None) -> bool:
     if classes and meta.get("cls") not in classes:
         return False
+    if as_of is not None:
+        day = as_of.isoformat()
+        if (meta.get("from") or "")[:10] > day or (meta.get("until") or "9999")[:10] < day:
+            return False
     if jurisdictions:
         own = rid(iri) if meta.get("cls") == "Jurisdiction" else meta.get("jurisdiction")
         return own is None or own in jurisdictions
     return True
 
 
+CLUSTER_MIN = 6  # more neighbours of one class than this under one node are drawn as one group that opens on click
+PLURALS = {"Agency": "agencies", "Party": "parties", "Nomenclature": "nomenclatures", "Case": "cases",
+           "Listing": "listings", "Correspondence": "correspondences", "ControlEntry": "list entries",
+           "LegalInstrument": "legal instruments", "RegimeMembership": "regime memberships",
+           "CustomsCode": "customs codes", "ControlMeasure": "control measures", "ReviewFactor": "review factors",
+           "LicenceType": "licence types", "CodedValue": "coded values", "WtoDispute": "WTO disputes",
+           "ListEdition": "list editions", "ProcedureStep": "procedure steps", "TimeLimit": "time limits"}
+HIERARCHICAL = {"ControlList", "PartyList", "ListEdition", "Regime", "Nomenclature", "CountryGroup"}
+
+
+def plural(cls: str) -> str:
+    if cls in PLURALS:
+        return PLURALS[cls]
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in cls).strip()
+    return words + ("es" if words.endswith("s") else "s")
+
+
 def neighbourhood(store: GraphStore, record_id: str, depth: int = 1, classes: list[str] | None = None,
-                  jurisdictions: list[str] | None = None, max_nodes: int = 1500) -> View:
+                  jurisdictions: list[str] | None = None, max_nodes: int = 1500,
+                  as_of: dt.date | None = None) -> View:
     """Everything linked to a resource within `depth` hops (1-3), optionally only some classes or
-    jurisdictions (the resource itself is always shown)."""
+    jurisdictions, or what is in force on a date (the resource itself is always shown).
+
+    A node's neighbours of one class, when there are more than CLUSTER_MIN of them, are drawn as one group
+    node ("49 legal instruments") that opens on click; the page starts with the groups closed."""
     if not 1 <= depth <= 3:
         raise BadRequest("depth: 1, 2 or 3")
     root = _exists(store, record_id)
@@ -177,32 +228,99 @@ def neighbourhood(store: GraphStore, record_id: str, depth: int = 1, classes: li
     meta = node_meta(store, [root])
     add_node(graph, root, meta.get(root, {}), root=True)
     frontier, found, cut = [root], {root}, False
+    parent: dict[str, tuple[str, str]] = {}
+    seen_classes: set[str] = set()
     for _ in range(depth):
         links = []
         for start in range(0, len(frontier), 200):
             links.extend(_links(store, frontier[start:start + 200], max_nodes * 4))
         new = sorted({n for s, _, o in links for n in (s, o)} - found)
         info = node_meta(store, new)
-        kept = [n for n in new if _keep(info.get(n, {}), n, wanted_classes, wanted_j)]
+        seen_classes.update(str(info.get(n, {}).get("cls") or "Other") for n in new)
+        kept = [n for n in new if _keep(info.get(n, {}), n, wanted_classes, wanted_j, as_of)]
         room = max_nodes - graph.number_of_nodes()
         if len(kept) > room:
             cut, kept = True, kept[:room]
         found.update(new)
+        on_frontier = set(frontier)
         for n in kept:
             add_node(graph, n, info.get(n, {}))
         for s, p, o in links:
+            for near, far in ((s, o), (o, s)):
+                if near in on_frontier and far in graph and far not in parent and far != root:
+                    parent[far] = (near, curie(p))
             if s in graph and o in graph and not graph.has_edge(s, o, key=p):
                 graph.add_edge(s, o, key=p, label=curie(p), title=curie(p))
         frontier = kept
         if cut or not frontier:
             break
-    _place(graph, layout.cached("radial", graph, layout.radial, root))
+    tree, heads = _group(graph, root, parent)
+    radial = graph.nodes[root].get("cls") not in HIERARCHICAL
+    _place(graph, layout.cached("clustered" if radial else "clustered-down", tree, layout.clustered_tree, root,
+                                heads, radial))
     view = View("neighbourhood", f"Neighbourhood of {graph.nodes[root]['label']}", graph,
-                subtitle=f"{record_id} · depth {depth}")
+                subtitle=f"{record_id} · depth {depth}" + (f" · in force on {as_of}" if as_of else ""),
+                controls={"depth": depth, "classes": sorted(wanted_classes), "available": sorted(seen_classes),
+                          "jurisdiction": ",".join(sorted(wanted_j)), "as_of": as_of.isoformat() if as_of else ""})
     if cut:
         view.message = (f"The view is cut at {max_nodes} nodes (the max_view_nodes setting): more resources lie "
                         f"within {depth} hop(s). Narrow it with a class or jurisdiction filter or a smaller depth.")
     return view
+
+
+def _group(graph: nx.MultiDiGraph, root: str, parent: dict[str, tuple[str, str]]) -> tuple[nx.DiGraph, set[str]]:
+    """Group each node's children (its neighbours one hop further out) by class; a group larger than CLUSTER_MIN
+    (3 further out) gets a head node that stands for it. Each node records the heads above it (`under`): it is
+    drawn only when they are all open. Links that are not part of this tree are drawn light and unlabelled.
+    Returns the display tree (heads included) and the heads."""
+    children: dict[str, dict[str, list[str]]] = {}
+    for node, (above, _) in sorted(parent.items()):
+        if node in graph:
+            children.setdefault(above, {}).setdefault(graph.nodes[node].get("cls") or "Other", []).append(node)
+    tree = nx.DiGraph()
+    tree.add_node(root)
+    heads: set[str] = set()
+    for above in nx.bfs_tree(graph.to_undirected(as_view=True), root):
+        limit = CLUSTER_MIN if above == root else 3
+        for cls, members in sorted(children.get(above, {}).items()):
+            if len(members) <= limit:
+                for m in members:
+                    tree.add_edge(above, m)
+                    tree.nodes[m]["order"] = (cls, graph.nodes[m]["label"].lower())
+                continue
+            head = _head(graph, above, cls, members, parent)
+            heads.add(head)
+            tree.add_edge(above, head)
+            tree.nodes[head].update(order=(cls, ""), weight=1 + math.log2(len(members)) / 2)
+            for m in members:
+                tree.add_edge(head, m)
+                tree.nodes[m]["order"] = (cls, graph.nodes[m]["label"].lower())
+    for u, v, data in graph.edges(data=True):
+        if data.get("synthetic") or data.get("replaced"):
+            continue
+        if not (tree.has_edge(u, v) or tree.has_edge(v, u)):
+            data.update(context=True, color="#d4d4d4")
+    for node in nx.bfs_tree(tree, root):
+        up = next(iter(tree.predecessors(node)), None)
+        graph.nodes[node]["under"] = ([] if up is None else graph.nodes[up].get("under", [])
+                                      + ([up] if up in heads else []))
+    return tree, heads
+
+
+def _head(graph: nx.MultiDiGraph, above: str, cls: str, members: list[str], parent: dict[str, tuple[str, str]]) -> str:
+    """A node that stands for `members` (all of one class, all linked to `above`) until the reader opens it."""
+    head = f"group:{rid(above)}:{cls}"
+    links = sorted({parent[m][1] for m in members})
+    graph.add_node(head, label=f"{len(members)} {plural(cls)}", cls=cls, head=True, members=len(members),
+                   title=f"{len(members)} {plural(cls)} linked to {graph.nodes[above]['label']} "
+                         f"({', '.join(links)}). Click to show them.", color=style(cls)[0])
+    graph.add_edge(above, head, key="group", label=", ".join(links), title=", ".join(links), synthetic=True, width=3)
+    for m in members:
+        graph.add_edge(head, m, key="member", synthetic=True, color="#bbbbbb")
+        for u, v in ((above, m), (m, above)):
+            for key in list(graph.get_edge_data(u, v, default={})):
+                graph.edges[u, v, key]["replaced"] = True
+    return head
 
 
 # ---------------------------------------------------------------- (b) path
@@ -295,35 +413,54 @@ def comparison(store: GraphStore, jurisdictions: list[str], as_of: dt.date | Non
     summary = ", ".join(f"{k}: {v}" for k, v in result["summary"].items())
     return View("compare", f"Comparison of {', '.join(j.upper() for j in js)}", graph,
                 subtitle=f"as of {result['as_of'] or 'any date'} · {summary}",
-                edge_legend=[{"label": v, "color": c, "dashes": False} for v, c in VERDICT_COLOURS.items()])
+                edge_legend=[{"label": v, "color": c, "dashes": False} for v, c in VERDICT_COLOURS.items()],
+                controls={"jurisdictions": ",".join(js), "as_of": result["as_of"] or ""})
 
 
 # ---------------------------------------------------------------- (d) regime memberships
 
+STATUS_COLOURS = {"participant": "#1a9850", "adherent": "#91cf60", "observer": "#fee08b", "applicant": "#fdae61",
+                  "non-member": "#e0e0e0", "former": "#d73027"}
+
+
 def regimes(store: GraphStore, as_of: dt.date | None = None) -> View:
-    """Jurisdictions (left) and regimes (right), one edge per membership, styled by status."""
+    """A grid: regimes as columns, jurisdictions as rows, one cell per membership saying its status and since when
+    (the most connected jurisdictions first). Rows and columns stand for the links, which are not drawn."""
     from exportgraph.query.base import memberships
 
     rows = memberships(store, as_of)
     graph = nx.MultiDiGraph()
-    js = sorted({T.iri(r["jurisdiction"]) for r in rows})
     rs = sorted({T.iri(r["regime"]) for r in rows})
-    meta = node_meta(store, js + rs)
-    for n in js + rs:
-        add_node(graph, n, meta.get(n, {}))
+    weight: dict[str, int] = {}
+    for r in rows:
+        if r["status"] != "non-member":
+            weight[T.iri(r["jurisdiction"])] = weight.get(T.iri(r["jurisdiction"]), 0) + 1
+    meta = node_meta(store, rs + sorted({T.iri(r["jurisdiction"]) for r in rows}))
+    js = sorted({T.iri(r["jurisdiction"]) for r in rows},
+                key=lambda j: (-weight.get(j, 0), meta.get(j, {}).get("label") or j))
+    gap_x, gap_y = 250.0, 46.0
+    for col, n in enumerate(rs):
+        add_node(graph, n, meta.get(n, {}), x=(col + 1) * gap_x, y=-10.0)
+    for row, n in enumerate(js):
+        add_node(graph, n, meta.get(n, {}), x=0.0, y=(row + 1) * gap_y)
     statuses: set[str] = set()
     for r in rows:
         statuses.add(r["status"])
-        since = f"from {r['valid_from']}" if r["valid_from"] else ""
+        j, g = T.iri(r["jurisdiction"]), T.iri(r["regime"])
+        since = f" since {r['valid_from']}" if r["valid_from"] else ""
         until = f" until {r['valid_until']}" if r["valid_until"] else ""
-        graph.add_edge(T.iri(r["jurisdiction"]), T.iri(r["regime"]), key=r["id"], label=r["status"],
-                       title=f"{r['jurisdiction_label']} in {r['regime_label']}: {r['status']} {since}{until}".strip(),
-                       dashes=STATUS_DASHES.get(r["status"], [1, 3]),
-                       color="#555555" if r["status"] in ("participant", "adherent") else "#bbbbbb")
-    _place(graph, layout.columns([js, rs], gap=600.0, step=90.0))
+        cell = T.iri(r["id"])
+        graph.add_node(cell, label=f"{r['status']}{since}{until}", cls="RegimeMembership", record=r["id"],
+                       shape="box", color=STATUS_COLOURS.get(r["status"], "#cccccc"),
+                       x=(rs.index(g) + 1) * gap_x, y=(js.index(j) + 1) * gap_y,
+                       title=f"{r['jurisdiction_label']} in {r['regime_label']}: {r['status']}{since}{until}")
+        graph.add_edge(j, cell, key="org:member", label="member", title="org:member", hidden=True)
+        graph.add_edge(cell, g, key="org:organization", label="organization", title="org:organization", hidden=True)
     return View("regimes", "Regime memberships", graph, subtitle=f"as of {as_of or 'any date'}",
-                edge_legend=[{"label": s, "color": "#555555", "dashes": STATUS_DASHES.get(s, [1, 3])}
-                             for s in sorted(statuses)])
+                edge_legend=[{"label": s, "color": STATUS_COLOURS.get(s, "#cccccc"), "chip": True,
+                              "text": text_colour(STATUS_COLOURS.get(s, "#cccccc"))} for s in sorted(statuses)],
+                edge_legend_title="Membership status",
+                controls={"as_of": as_of.isoformat() if as_of else ""})
 
 
 # ---------------------------------------------------------------- (e) crosswalk

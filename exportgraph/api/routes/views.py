@@ -64,10 +64,12 @@ def static(name: str) -> Response:
 @router.get("/views/neighbourhood/{record_id:path}", response_class=HTMLResponse,
             summary="Graph view: what is linked to a resource within 1-3 hops")
 def neighbourhood(record_id: str, store: Store, config: Config, depth: Text = None,
-                  classes: Annotated[str | None, Query(alias="class")] = None,
-                  jurisdiction: Text = None) -> HTMLResponse:
-    return _answer(lambda: V.neighbourhood(store, record_id, parse_depth(depth), split(classes),
-                                           split(jurisdiction), config.max_view_nodes))
+                  classes: Annotated[list[str] | None, Query(alias="class")] = None,
+                  jurisdiction: Text = None, as_of: Text = None) -> HTMLResponse:
+    """Classes come as `class=A,B` or as one `class` parameter per class (the page's checkboxes)."""
+    kinds = [c for text in classes or [] for c in split(text)]
+    return _answer(lambda: V.neighbourhood(store, record_id, parse_depth(depth), kinds, split(jurisdiction),
+                                           config.max_view_nodes, parse_as_of(as_of)))
 
 
 @router.get("/views/path", response_class=HTMLResponse, summary="Graph view: the shortest path between two resources")
