@@ -145,9 +145,9 @@ RULES = {
         "This resource needs eg:validFrom (with eg:datePrecision 'before' when only a later date is known).",
         "SELECT $this WHERE { FILTER NOT EXISTS { $this eg:validFrom ?d } }"),
     "target-unless-no-counterpart": (
-        "A correspondence needs eg:correspondsTo unless its type is no-counterpart.",
+        "A correspondence needs eg:correspondsTo unless its type is no-counterpart or not-established.",
         "SELECT $this WHERE { $this eg:matchType ?t . "
-        "FILTER (?t != <{ns}MatchType-no-counterpart>) "
+        "FILTER (?t != <{ns}MatchType-no-counterpart> && ?t != <{ns}MatchType-not-established>) "
         "FILTER NOT EXISTS { $this eg:correspondsTo ?x } }"),
 }
 
