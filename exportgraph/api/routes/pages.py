@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import jinja2
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from exportgraph.api.deps import State, Store
 from exportgraph.api.routes.views import Text, split
+from exportgraph.api.sparql_examples import EXAMPLES
 from exportgraph.exc import BadRequest, ExportGraphError, NotFound
 from exportgraph.explorer.views import VERDICT_COLOURS, curie
 from exportgraph.graph import terms as T
@@ -30,29 +31,6 @@ RDF_TYPES = {"turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
              "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES)}
 OFFERS = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": "turtle",
           "application/x-turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples"}
-EXAMPLES = [
-    ("Jurisdictions and their English names", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?jurisdiction ?name WHERE {
-  ?jurisdiction a eg:Jurisdiction ; skos:prefLabel ?name . FILTER(lang(?name) = "en")
-} ORDER BY ?jurisdiction"""),
-    ("Regime memberships with their status", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?member ?regime ?status ?since WHERE {
-  ?m a eg:RegimeMembership ; org:member ?member ; org:organization ?regime ;
-     eg:membershipStatus/skos:notation ?status . OPTIONAL { ?m eg:validFrom ?since }
-} ORDER BY ?member ?regime"""),
-    ("Entries per list edition", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?edition (COUNT(?entry) AS ?entries) WHERE {
-  ?edition a eg:ListEdition . ?entry skos:inScheme ?edition
-} GROUP BY ?edition ORDER BY DESC(?entries)"""),
-    ("Case events in date order", """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
-SELECT ?case ?date ?event WHERE {
-  ?case eg:hasEvent ?event . ?event eg:eventDate ?date
-} ORDER BY ?date LIMIT 50"""),
-]
 
 
 def safe_url(url: Any) -> str | None:
@@ -143,8 +121,9 @@ def case_page(case_id: str, store: Store) -> HTMLResponse:
 
 
 @router.get("/sparql-ui", response_class=HTMLResponse)
-def sparql_page() -> HTMLResponse:
-    return page("sparql.html", examples=EXAMPLES)
+def sparql_page(query: Annotated[str | None, Query(max_length=20000)] = None) -> HTMLResponse:
+    """The SPARQL page; with ?query= (a permalink) it opens with that query, ready to run."""
+    return page("sparql.html", examples=EXAMPLES, initial=query)
 
 
 def negotiate(accept: str) -> str | None:
