@@ -162,7 +162,9 @@ def test_eu_annex_iv_collection(store: Any) -> None:
 # ---------------------------------------------------------------- Japan
 
 def jp_labels(store: Any) -> dict[str, dict[str, str]]:
+    # The Order's rows and sub-items; the goods ordinance's items (notation 省令...) hang below them.
     rows = store.select(f"""SELECT ?c ?ja ?en ?o WHERE {{ ?e skos:inScheme <{ID}{JP_ED}> ; skos:notation ?c .
+        FILTER(!STRSTARTS(?c, "省令"))
         OPTIONAL {{ ?e skos:prefLabel ?ja FILTER(lang(?ja) = 'ja') }}
         OPTIONAL {{ ?e skos:prefLabel ?en FILTER(lang(?en) = 'en') }}
         OPTIONAL {{ ?e eg:labelOrigin ?lo . ?lo skos:notation ?o }} }}""")

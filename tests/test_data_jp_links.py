@@ -16,7 +16,8 @@ LINKS = f"""?l a eg:Correspondence ; eg:correspondenceOf ?jp .
 
 def jp_subitems(store) -> set[str]:
     """JP sub-items in force (sub-items are those with a parent row; 'Deleted' ones excluded)."""
-    rows = store.select(f"""SELECT ?e WHERE {{ ?e a eg:ControlEntry ; skos:inScheme <{JP}> ; skos:broader ?row .
+    rows = store.select(f"""SELECT ?e WHERE {{ ?e a eg:ControlEntry ; skos:inScheme <{JP}> ; skos:broader ?row ;
+        skos:notation ?c . FILTER(!STRSTARTS(?c, "省令"))
         FILTER NOT EXISTS {{ ?e skos:prefLabel "Deleted"@en }} }}""")
     return {value(r["e"]) for r in rows}
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,11 +33,13 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Every class of routes at its limit still leaves threads free (see limits.ClassLimitMiddleware).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = limits.thread_pool_size(settings)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
         for hook in hooks:
             hook()
-        app.state.graph.store.close()
+        app.state.graph.close()  # the store, and the lease on the dataset file
 
     # /docs and /redoc from the Swagger UI and ReDoc files that fastapi-offline ships (no CDN: they work offline).
     app = FastAPIOffline(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
@@ -46,7 +49,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.state.shutdown_hooks = []
     _errors(app)
     _routes(app)
-    limits.install(app, settings)  # URL (414) and body (413) caps around every route
+    limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
     return app
 
 
@@ -55,7 +58,8 @@ def _errors(app: FastAPI) -> None:
     async def known(request: Request, exc: ExportGraphError) -> JSONResponse:
         if exc.status >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc.message)
-        return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status)
+        return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status,
+                            headers=exc.headers())
 
     @app.exception_handler(HTTPException)
     async def routing(request: Request, exc: HTTPException) -> JSONResponse:

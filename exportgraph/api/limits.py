@@ -1,9 +1,19 @@
-"""Request size limits as a pure ASGI middleware: URL length (414) and body size (413).
+"""Pure ASGI middlewares around every route.
 
-The body is never read past the cap: a declared Content-Length over the cap is
-refused before any byte is received, and a streamed (chunked) body is counted
-as it arrives; the chunk that crosses the cap is the last one read. Whatever the
-application answered after that is replaced by the 413.
+- `LimitsMiddleware`: URL length (414) and body size (413). The body is never read
+  past the cap: a declared Content-Length over the cap is refused before any byte
+  is received, and a streamed (chunked) body is counted as it arrives; the chunk
+  that crosses the cap is the last one read. Whatever the application answered
+  after that is replaced by the 413.
+- `HygieneMiddleware`: a path with a control character is a 404 (Starlette's `$`
+  would match `/api/health` before a final newline); HEAD is answered as GET
+  without the body; every answer carries `nosniff` and anti-framing headers, every
+  HTML answer a Content-Security-Policy header; a 416 says why.
+- `ClassLimitMiddleware`: graph views, REST and pages each have their own limit of
+  requests at once, with a bounded wait (then 503 + Retry-After), so that no class
+  can fill FastAPI's shared thread pool (40 threads: 64 concurrent views once made
+  /api/health wait 43 s). Health, SPARQL (its own worker pool, 429), static files
+  and downloads are not counted; health is async and never waits for a thread.
 """
 
 from __future__ import annotations
@@ -12,9 +22,10 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 
-from exportgraph.exc import BadRequest, ExportGraphError, QueryTooLarge, UriTooLong
+from exportgraph.exc import BadRequest, ExportGraphError, NotFound, Overloaded, QueryTooLarge, UriTooLong
 from exportgraph.settings import Settings
 
 Message = MutableMapping[str, Any]
@@ -28,11 +39,14 @@ class _BodyTooLarge(Exception):
     """Raised inside the application's receive() once the body crosses the cap."""
 
 
-async def send_error(send: Send, exc: ExportGraphError) -> None:
+async def send_error(send: Send, exc: ExportGraphError, close: bool = True) -> None:
     body = json.dumps({"error": type(exc).__name__, "detail": exc.message}).encode("utf-8")
-    await send({"type": "http.response.start", "status": exc.status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"access-control-allow-origin", b"*"), (b"connection", b"close")]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"access-control-allow-origin", b"*")]
+    headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exc.headers().items()]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -107,7 +121,148 @@ class LimitsMiddleware:
                 f"the request body is over the limit of {self.max_body_bytes} bytes"))
 
 
+# The pages' policy (also in their <meta> tags), plus what only a header can say: no framing.
+PAGE_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# /docs and /redoc (fastapi-offline: Swagger UI and ReDoc from /static/docs) also need fonts, data images and
+# ReDoc's blob: worker.
+DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+            "base-uri 'none'; frame-ancestors 'none'")
+DOCS_PATHS = ("/docs", "/redoc")
+ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+
+
+def has_control(path: str) -> bool:
+    return any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path)
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    return next((bytes(v) for k, v in headers if bytes(k).lower() == name), None)
+
+
+class HygieneMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        head = scope.get("method") == "HEAD"
+        csp = (DOCS_CSP if path.startswith(DOCS_PATHS) else PAGE_CSP).encode("latin-1")
+        replaced = False
+
+        async def hygienic_send(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", [])]
+                if message["status"] == 416 and not replaced:
+                    replaced = True
+                    start, body = _range_error(headers)
+                    await hygienic_send(start)
+                    await send(body if not head else {**body, "body": b""})
+                    return
+                message = {**message, "headers": _secured(headers, csp)}
+            elif message["type"] == "http.response.body":
+                if replaced:
+                    return  # the application's empty 416 body; ours went out already
+                if head:
+                    if message.get("more_body", False):
+                        return  # the last (empty) chunk ends the answer
+                    message = {**message, "body": b""}
+            await send(message)
+
+        if has_control(path):
+            await send_error(hygienic_send, NotFound("no resource at a path with control characters"), close=False)
+            return
+        inner = {**scope, "method": "GET"} if head else scope
+        await self.app(inner, receive, hygienic_send)
+
+
+def _secured(headers: list[tuple[bytes, bytes]], csp: bytes) -> list[tuple[bytes, bytes]]:
+    out = headers + [h for h in ALWAYS if _header(headers, h[0]) is None]
+    kind = _header(headers, b"content-type") or b""
+    if kind.startswith(b"text/html") and _header(headers, b"content-security-policy") is None:
+        out.append((b"content-security-policy", csp))
+    return out
+
+
+def _range_error(headers: list[tuple[bytes, bytes]]) -> tuple[Message, Message]:
+    """Starlette answers an unsatisfiable Range with an empty 416: say why, and keep Content-Range."""
+    size = (_header(headers, b"content-range") or b"").decode("latin-1").rpartition("/")[2]
+    last = str(int(size) - 1) if size.isdigit() else "N"
+    exc = RangeNotSatisfiable(f"the requested range starts beyond the end of the file ({size} bytes); "
+                              f"ranges must start between 0 and {last}")
+    body = json.dumps({"error": type(exc).__name__, "detail": exc.message}).encode("utf-8")
+    out = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    out += [(k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-length")]
+    return ({"type": "http.response.start", "status": 416, "headers": out},
+            {"type": "http.response.body", "body": body})
+
+
+class RangeNotSatisfiable(ExportGraphError):
+    status = 416
+
+
+UNCOUNTED = frozenset({"/api/health", "/sparql", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+UNCOUNTED_PREFIXES = ("/static/", "/download/")
+WAITING_PER_SLOT = 8  # at most this many requests wait per running one; beyond that: 503 at once
+
+
+def route_class(path: str) -> str | None:
+    """views, api or pages; None for what has its own limits or costs nothing."""
+    if path in UNCOUNTED or path.startswith(UNCOUNTED_PREFIXES):
+        return None
+    if path.startswith("/views/"):
+        return "views"
+    return "api" if path.startswith("/api/") else "pages"
+
+
+class ClassLimitMiddleware:
+    def __init__(self, app: ASGIApp, limits: dict[str, int], wait_s: float) -> None:
+        self.app = app
+        self.wait_s = wait_s
+        self.limiters = {name: anyio.CapacityLimiter(n) for name, n in limits.items()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name = route_class(str(scope.get("path", ""))) if scope["type"] == "http" else None
+        if name is None:
+            await self.app(scope, receive, send)
+            return
+        limiter, borrower = self.limiters[name], object()
+        refusal = await self._admit(name, limiter, borrower)
+        if refusal is not None:
+            await send_error(send, refusal, close=False)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            limiter.release_on_behalf_of(borrower)
+
+    async def _admit(self, name: str, limiter: anyio.CapacityLimiter, borrower: object) -> Overloaded | None:
+        total = int(limiter.total_tokens)
+        if limiter.statistics().tasks_waiting >= total * WAITING_PER_SLOT:
+            return Overloaded(f"too many {name} requests are waiting ({total} run at once); try again shortly")
+        with anyio.move_on_after(self.wait_s):
+            await limiter.acquire_on_behalf_of(borrower)
+            return None
+        return Overloaded(f"the {name} requests are at their limit ({total} at once) and this one waited "
+                          f"{self.wait_s:g} s; try again shortly")
+
+
+def thread_pool_size(settings: Settings) -> int:
+    """FastAPI's shared pool must hold every class at its limit, with room for the uncounted routes."""
+    return max(40, settings.max_concurrent_views + settings.max_concurrent_api + settings.max_concurrent_pages + 8)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
-    """Called by create_app: the limits wrap every route."""
+    """Called by create_app: the class limits wrap every route, the size limits wrap them, the hygiene wraps all."""
+    app.add_middleware(ClassLimitMiddleware, limits={"views": settings.max_concurrent_views,
+                                                     "api": settings.max_concurrent_api,
+                                                     "pages": settings.max_concurrent_pages},
+                       wait_s=settings.queue_wait_s)
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_url_length=settings.max_url_length)
+    app.add_middleware(HygieneMiddleware)

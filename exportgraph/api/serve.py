@@ -3,34 +3,73 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
+from exportgraph.exc import ExportGraphError, ServeFailed
 from exportgraph.graph.build import build, is_current, read_manifest
 from exportgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def ensure_build(settings: Settings, rebuild: bool = False) -> None:
-    """Build when there is no build, when asked, or when data/ or the ontology changed since the last build."""
+def ensure_build(settings: Settings, rebuild: bool = False) -> str:
+    """Build when there is no build, when asked, or when data/ or the ontology changed since the last build.
+
+    A build that fails while a previous one exists leaves that one served: the answer is why (logged, and
+    shown by /api/health); "" when the build served is current. Without a previous build, the failure stands.
+    """
     if settings.store == "remote" and not rebuild:
-        return
+        return ""
     current = read_manifest(settings.build_dir, required=False)
-    if rebuild or current is None or not is_current(current, settings.data_dir):
-        say = (lambda m: print(f"... {m}", file=sys.stderr, flush=True)) if sys.stderr.isatty() else None  # noqa: T201
+    if not (rebuild or current is None or not is_current(current, settings.data_dir)):
+        return ""
+    say = (lambda m: print(f"... {m}", file=sys.stderr, flush=True)) if sys.stderr.isatty() else None  # noqa: T201
+    try:
         build(settings.data_dir, settings.build_dir, say)
+    except ExportGraphError as exc:
+        if current is None or not current.dataset.exists():
+            raise
+        problem = (f"serving the previous build {current.manifest.get('dataset')}: the data in {settings.data_dir} "
+                   f"changed but do not build: {exc.message}")
+        log.warning("%s", problem)
+        return problem
+    return ""
 
 
 def serve(settings: Settings, rebuild: bool = False) -> None:
     import uvicorn
 
     from exportgraph.api.app import create_app
+    from exportgraph.api.state import load_state
 
-    ensure_build(settings, rebuild)
-    app = create_app(settings)
+    sock = bind(settings.host, settings.port)  # before the build and the load: a taken port fails at once
+    problem = ensure_build(settings, rebuild)
+    app = create_app(settings, load_state(settings, problem))
     _warm(app)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                h11_max_incomplete_event_size=settings.max_url_length + 16384)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                            h11_max_incomplete_event_size=settings.max_url_length + 16384)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        raise ServeFailed("the service did not start (see the log above)")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, or ServeFailed saying why (uvicorn would exit 3, validation's code)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise ServeFailed(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise ServeFailed(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _warm(app: object) -> None:

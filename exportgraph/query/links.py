@@ -67,13 +67,13 @@ def implementers(store: GraphStore, regime_iris: list[str]) -> dict[str, list[Js
     if not regime_iris:
         return {}
     types = " ".join(f'"{t}"' for t in POSITIVE)
-    rows = store.select(f"""SELECT ?e ?r ?c ?type ?method ?conf WHERE {{ VALUES ?r {{ {_values(regime_iris)} }}
+    rows = store.select(f"""SELECT ?e ?r ?code ?c ?type ?method ?conf WHERE {{ VALUES ?r {{ {_values(regime_iris)} }}
         VALUES ?type {{ {types} }} ?c eg:correspondsTo ?r ; eg:correspondenceOf ?e ; eg:matchType ?t .
-        ?t skos:notation ?type . ?c eg:matchMethod ?m . ?m skos:notation ?method .
+        ?t skos:notation ?type . ?c eg:matchMethod ?m . ?m skos:notation ?method . OPTIONAL {{ ?r skos:notation ?code }}
         OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?e""")
     out: dict[str, list[Json]] = defaultdict(list)
     for r in rows:
-        out[value(r["e"])].append({"target": rid(value(r["r"])), "match": value(r["type"]),
+        out[value(r["e"])].append({"target": rid(value(r["r"])), "target_code": value(r["code"]), "match": value(r["type"]),
                                    "method": value(r["method"]), "confidence": value(r["conf"]),
                                    "link": rid(value(r["c"]))})
     return dict(out)

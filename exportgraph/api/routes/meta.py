@@ -1,22 +1,107 @@
-"""Health and build information."""
+"""Health and build information.
+
+`/api/health` is an `async def` with no synchronous dependency: FastAPI would run one in the shared
+thread pool, and health must answer while that pool is full. Its checks are in memory, except the
+remote store's, which is one `ASK {}` (and a count of named graphs) bounded by a short timeout.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from fastapi import APIRouter
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 import exportgraph
 from exportgraph.api.deps import State
+from exportgraph.api.state import GraphState
+from exportgraph.graph.build import MANIFEST
+from exportgraph.settings import Settings
 
 router = APIRouter(tags=["meta"])
+GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }"
 
 
-@router.get("/api/health", summary="Liveness and the build being served")
-def health(state: State) -> dict[str, Any]:
+async def _remote(settings: Settings, expected_graphs: int | None) -> dict[str, Any]:
+    timeout = httpx.Timeout(settings.health_timeout_s)
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    started = time.monotonic()
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            answer = await client.post(settings.remote_query_url, content=b"ASK {}", headers=headers)
+            answer.raise_for_status()
+            out: dict[str, Any] = {"ok": True, "reachable": True}
+            if expected_graphs is not None:
+                counted = await client.post(settings.remote_query_url, content=GRAPH_COUNT.encode(), headers=headers)
+                counted.raise_for_status()
+                graphs = int(counted.json()["results"]["bindings"][0]["n"]["value"])
+                out.update(graphs=graphs, expected_graphs=expected_graphs, complete=graphs >= expected_graphs)
+                out["ok"] = out["complete"]
+    except httpx.TimeoutException:
+        return {"ok": False, "reachable": False, "detail": f"no answer within {settings.health_timeout_s:g} s"}
+    except (httpx.HTTPError, ValueError, KeyError, IndexError) as exc:
+        return {"ok": False, "reachable": False, "detail": f"the remote store failed ({type(exc).__name__})"}
+    out["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
+    return out
+
+
+async def store_check(state: GraphState) -> dict[str, Any]:
+    settings = state.settings
+    if settings.store == "remote":
+        graphs = state.manifest.get("graphs")
+        return {"kind": "remote", **await _remote(settings, len(graphs) if graphs else None)}
+    try:  # the embedded store is in this process: microseconds, on the event loop
+        state.store.ask("ASK {}")
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: health must answer
+        return {"kind": "embedded", "ok": False, "reachable": False, "detail": type(exc).__name__}
+    return {"kind": "embedded", "ok": True, "reachable": True}
+
+
+def sparql_check(request: Request) -> dict[str, Any]:
+    pool = getattr(request.app.state, "sparql_pool", None)
+    if pool is None:
+        return {"ok": False, "detail": "the SPARQL workers have not started"}
+    found: dict[str, Any] = pool.health()
+    found["ok"] = found["alive"] == found["workers"] and not found["closing"]
+    return found
+
+
+def build_check(state: GraphState) -> dict[str, Any]:
+    settings = state.settings
+    out: dict[str, Any] = {"ok": True, "dataset": state.manifest.get("dataset")}
+    if state.build is not None:
+        try:
+            built = (state.build.directory / MANIFEST).stat().st_mtime
+        except OSError:
+            built = None
+        if built is not None:
+            out["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built))
+            out["age_s"] = round(time.time() - built)
+            limit = settings.max_build_age_days * 86400
+            if limit and out["age_s"] > limit:
+                out.update(ok=False, detail=f"the build is older than {settings.max_build_age_days:g} days")
+    if state.problem:
+        out["stale"] = True
+        out["problem"] = state.problem
+    return out
+
+
+@router.get("/api/health", summary="Whether the store, the SPARQL workers and the build are well (503 if not)")
+async def health(request: Request) -> JSONResponse:
+    state: GraphState = request.app.state.graph
+    checks = {"store": await store_check(state), "sparql": sparql_check(request), "build": build_check(state)}
+    if not checks["store"]["ok"]:
+        status = "failing"  # nothing can be answered
+    elif all(c["ok"] for c in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     m = state.manifest
-    return {"status": "ok", "version": exportgraph.__version__, "store": state.settings.store,
-            "dataset": m.get("dataset"), "quads": m.get("quads"), "data_as_of": m.get("data_as_of")}
+    body = {"status": status, "version": exportgraph.__version__, "store": state.settings.store,
+            "dataset": m.get("dataset"), "quads": m.get("quads"), "data_as_of": m.get("data_as_of"), "checks": checks}
+    return JSONResponse(body, status_code=200 if status == "ok" else 503, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/stats", summary="Counts of the dataset, from its build manifest")

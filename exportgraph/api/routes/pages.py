@@ -176,7 +176,7 @@ def resource(record_id: str, request: Request, store: Store) -> Response:
         if kind == "html" or kind is None:
             return error(exc)
         return Response(exc.message + "\n", status_code=exc.status, media_type="text/plain; charset=utf-8")
-    from exportgraph.api.routes.search import reader_language
+    from exportgraph.api.lang import reader_language
 
     return page("entity.html", r=info, lang=reader_language(request), **_entity_context(info), **extra)
 

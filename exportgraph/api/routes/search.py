@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from exportgraph.api.deps import Store
+from exportgraph.api.lang import reader_language
 from exportgraph.api.respond import Format, Limit, Offset
 from exportgraph.api.respond import page as paged
 from exportgraph.exc import ExportGraphError
@@ -19,22 +20,9 @@ from exportgraph.query import base as Q
 router = APIRouter()
 STATIC = {"site.js": "text/javascript; charset=utf-8", "sparql.js": "text/javascript; charset=utf-8",
           "site.css": "text/css; charset=utf-8"}
-LANGS = ("en", "zh", "ja")
 PER_PAGE = 20
 Text = Annotated[str | None, Query()]
 Kind = Annotated[str | None, Query(description="A class, e.g. ControlEntry, Party, CustomsCode", examples=["Party"])]
-
-
-def reader_language(request: Request) -> str:
-    """The reader's language: ?lang=, else the first of en/zh/ja in Accept-Language, else English."""
-    asked = request.query_params.get("lang")
-    if asked in LANGS:
-        return asked
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGS:
-            return tag
-    return "en"
 
 
 @router.get("/static/web/{name}", include_in_schema=False)
@@ -65,7 +53,8 @@ def api_search(request: Request, store: Store,
 
 
 @router.get("/api/suggest", tags=["search"], summary="The first hits of a search, for a typeahead")
-def suggest(request: Request, store: Store, q: Annotated[str, Query(min_length=1, max_length=200)]) -> dict[str, Any]:
+def suggest(request: Request, store: Store,
+            q: Annotated[str, Query(min_length=1, max_length=200, examples=["3B0"])]) -> dict[str, Any]:
     found = Q.find(store, q, limit=8, lang=reader_language(request))
     return {"query": found["query"], "total": found["total"],
             "items": [{k: item[k] for k in ("id", "label", "type", "code", "href")} for item in found["items"]]}

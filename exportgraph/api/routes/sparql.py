@@ -37,6 +37,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
              "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "86400"}
 TRUNCATED = "X-Exportgraph-Truncated"
+MAX_FORM_FIELDS = 50
 
 # Offers in the server's order of preference (the first wins a tie and answers */*).
 RESULT_OFFERS = [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
@@ -183,7 +184,10 @@ async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str
     except UnicodeDecodeError:
         raise BadRequest("the request body is not UTF-8") from None
     if kind == "application/x-www-form-urlencoded":
-        params += parse_qsl(text, keep_blank_values=True, max_num_fields=50)
+        try:
+            params += parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:  # "Max number of fields exceeded": the client's form, not our failure
+            raise BadRequest(f"the form has more than {MAX_FORM_FIELDS} fields") from None
         _refuse_dataset_params(params)
         return _one(params, "query"), False, params
     _refuse_dataset_params(params)
@@ -198,7 +202,8 @@ async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str
 def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
-    return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status, headers=CORS)
+    return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status,
+                        headers={**CORS, **exc.headers()})
 
 
 async def _evaluate(request: Request, text: str, in_url: bool, params: list[tuple[str, str]]) -> Response:

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from exportgraph.api.deps import Store
+from exportgraph.api.lang import reader_language
 from exportgraph.api.routes.pages import error, page
-from exportgraph.api.routes.search import reader_language
 from exportgraph.exc import BadRequest, ExportGraphError, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
