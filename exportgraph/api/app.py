@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     # /docs and /redoc from the Swagger UI and ReDoc files that fastapi-offline ships (no CDN: they work offline).
     app = FastAPIOffline(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
-                         lifespan=lifespan, static_url="/static/docs", swagger_ui_parameters={"validatorUrl": None})
+                         lifespan=lifespan, static_url="/static/docs", swagger_ui_parameters={"validatorUrl": None},
+                         redoc_url=None)  # /redoc: exportgraph/api/routes/views.py (ReDoc's logo without its CDN)
     app.state.settings = settings
     app.state.graph = loaded
     app.state.shutdown_hooks = []

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse, Response
 
 from exportgraph.api.deps import Config, Store
@@ -55,10 +58,31 @@ def parse_depth(text: str | None) -> int:
 
 @router.get("/static/{name}", include_in_schema=False)
 def static(name: str) -> Response:
+    if name == REDOC_JS:
+        return Response(redoc_js(), media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=86400"})
     if name not in STATIC_TYPES:
         return html_error(404, f"no static file {name!r}")
     return Response(R.vis_asset(name), media_type=STATIC_TYPES[name],
                     headers={"Cache-Control": "public, max-age=86400"})
+
+
+REDOC_JS = "redoc.standalone.js"
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@lru_cache(maxsize=1)
+def redoc_js() -> str:
+    """fastapi-offline's ReDoc build, less the one image it fetches from ReDoc's CDN (its logo in the menu)."""
+    text = (resources.files("fastapi_offline") / "static" / REDOC_JS).read_text(encoding="utf-8")
+    return text.replace(REDOC_LOGO, "data:image/gif;base64,R0lGODlhAQABAAAAACw=")
+
+
+@router.get("/redoc", include_in_schema=False)
+def redoc() -> HTMLResponse:
+    """API documentation by ReDoc, served offline (Swagger UI at /docs comes from fastapi-offline as is)."""
+    return get_redoc_html(openapi_url="/openapi.json", title="exportgraph - ReDoc", redoc_js_url=f"/static/{REDOC_JS}",
+                          redoc_favicon_url="/static/docs/favicon.png", with_google_fonts=False)
 
 
 @router.get("/views/neighbourhood/{record_id:path}", response_class=HTMLResponse,
