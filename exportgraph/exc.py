@@ -1,6 +1,13 @@
-"""The one family of errors. Each carries the HTTP status the service answers with."""
+"""The one family of errors. Each carries the HTTP status the service answers with and the
+exit code of the command line (the table is in README.md, "Exit codes"; `cli/main.py` adds 64 for a bad
+command line, 70 for an internal error and 130 for an interrupt)."""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_USAGE = 64  # sysexits EX_USAGE: argparse's own 2 would collide with DataError
+EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE
+EXIT_INTERRUPTED = 130
 
 
 class ExportGraphError(Exception):
@@ -8,6 +15,10 @@ class ExportGraphError(Exception):
 
     status = 500
     exit_code = 1
+    retry_after: int | None = None  # seconds, sent as Retry-After with 429 and 503
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -73,10 +84,19 @@ class UriTooLong(ExportGraphError):
 
 class TooManyRequests(ExportGraphError):
     status = 429
+    retry_after = 1
+
+
+class Overloaded(ExportGraphError):
+    """A class of routes is at its limit and the request waited longer than the bounded wait."""
+
+    status = 503
+    retry_after = 2
 
 
 class QueryTimeout(ExportGraphError):
     status = 504
+    exit_code = 5
 
 
 class StoreUnavailable(ExportGraphError):
@@ -84,3 +104,15 @@ class StoreUnavailable(ExportGraphError):
 
     status = 502
     exit_code = 5
+
+
+class BuildWriteFailed(ExportGraphError):
+    """The build directory cannot be written (disk full, read-only, no permission): names the path."""
+
+    exit_code = 6
+
+
+class ServeFailed(ExportGraphError):
+    """`serve` cannot listen (the port is taken, the address is not ours) or could not start."""
+
+    exit_code = 7

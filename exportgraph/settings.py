@@ -66,6 +66,18 @@ class Settings:
         "Deepest nesting of brackets and braces accepted in a SPARQL query (deeper: 400)."))
     max_view_nodes: int = field(default=1500, metadata=_help(
         "Most nodes a graph view draws; a larger view is cut and says so."))
+    max_concurrent_views: int = field(default=4, metadata=_help(
+        "Graph views computed at once; others wait up to queue_wait_s, then get 503 with Retry-After."))
+    max_concurrent_api: int = field(default=16, metadata=_help(
+        "REST requests (/api/) answered at once; others wait up to queue_wait_s, then get 503 with Retry-After."))
+    max_concurrent_pages: int = field(default=8, metadata=_help(
+        "HTML pages rendered at once; others wait up to queue_wait_s, then get 503 with Retry-After."))
+    queue_wait_s: float = field(default=10.0, metadata=_help(
+        "Longest a view, REST or page request waits for its turn before it is refused with 503."))
+    health_timeout_s: float = field(default=1.0, metadata=_help(
+        "Longest /api/health waits for the remote store before it reports the store unreachable."))
+    max_build_age_days: float = field(default=0.0, metadata=_help(
+        "A build older than this makes /api/health answer degraded (0: no limit)."))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -85,9 +97,12 @@ class Settings:
         if self.store == "remote" and not self.remote_query_url:
             raise ExportGraphError("store=remote needs remote_query_url (EXPORTGRAPH_REMOTE_QUERY_URL)")
         for name in ("query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
-                     "max_body_bytes", "max_nesting", "max_view_nodes", "port"):
+                     "max_body_bytes", "max_nesting", "max_view_nodes", "port", "health_timeout_s",
+                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s"):
             if getattr(self, name) <= 0:
                 raise ExportGraphError(f"{name}: must be positive")
+        if self.max_build_age_days < 0:
+            raise ExportGraphError("max_build_age_days: must be 0 (no limit) or positive")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

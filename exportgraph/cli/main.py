@@ -1,7 +1,8 @@
 """The `exportgraph` command line: the parser and the one place where errors become exit codes.
 
 Every failure ends with one line on stderr that says what and where, and an exit
-code other than 0; never a traceback (set EXPORTGRAPH_DEBUG=1 to see one).
+code other than 0, one per kind of failure (README.md, "Exit codes"); never a traceback
+(set EXPORTGRAPH_DEBUG=1 to see one).
 Commands live in one module per group: core (build, query, export, serve ...), items (entry,
 crosswalk, customs, diff, search, party, compare) and render.
 """
@@ -14,12 +15,21 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from exportgraph.cli import core, items, render
 from exportgraph.cli.common import Handler, settings_from
-from exportgraph.exc import ExportGraphError
+from exportgraph.exc import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ExportGraphError
 
 log = logging.getLogger("exportgraph")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a bad command line, which is DataError's code: ours is EX_USAGE (64)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -30,7 +40,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="exportgraph", description=(
+    root = Parser(prog="exportgraph", description=(
         "Build, validate, query, compare and serve the exportgraph knowledge graph of export controls."))
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -59,14 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("exportgraph: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if os.environ.get("EXPORTGRAPH_DEBUG"):
             raise
         print(f"exportgraph {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 70
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -6,26 +6,39 @@ Output, in the build directory:
 The manifest is replaced last with an atomic rename, so a reader that goes
 through it sees the old dataset or the new one, never a mix. A failed build
 leaves the previous build untouched.
+
+Generations: a build keeps the dataset it replaces (the previous generation)
+and every dataset a process still uses. A process that serves a dataset holds a
+shared lock on it (`lease`); a build removes an older dataset only when it can
+take an exclusive lock on it, so two builds under a running `serve` never pull
+its file away. Builds of one directory run one at a time (`.build.lock`); the
+one that holds the lock removes temp files that a killed build left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no leases; old datasets are then kept, never removed
+    fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
 import exportgraph
-from exportgraph.exc import BuildMissing, DataError, ModelError, ValidationFailed
+from exportgraph.exc import BuildMissing, BuildWriteFailed, DataError, ModelError, ValidationFailed
 from exportgraph.graph import terms as T
 from exportgraph.graph.compile import Compiler
 from exportgraph.graph.records import DataSet, Source, read_file
@@ -38,6 +51,8 @@ log = logging.getLogger(__name__)
 # (a terminal draws a bar from it). Without a callback the messages go to this module's log at INFO.
 Progress = Callable[[str], None]
 MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+TEMP_PATTERNS = (".dataset-*", f".{MANIFEST}.*", "downloads/.*.tmp")  # what a killed build or download leaves
 
 
 @dataclass(frozen=True)
@@ -173,11 +188,10 @@ def _graph_counts(lines: list[str]) -> dict[str, int]:
 
 def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Build:
     say = progress or (lambda msg: log.info("%s", msg))
-    lines, data = compile_dataset(data_dir, say, cache=default_cache())
+    lines, data = _compile_with_cache(data_dir, say)
     payload = "".join(lines).encode("utf-8")
     digest = _sha(payload)
     name = f"dataset-{digest[:12]}.nq"
-    out_dir.mkdir(parents=True, exist_ok=True)
     inputs = input_hashes(data_dir, data.hashes)
     classes = Counter(rec.type for rec in data.records.values())
     manifest: dict[str, Any] = {
@@ -196,18 +210,98 @@ def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Bu
     }
     if manifest["data_as_of"] is not None:
         manifest["data_as_of"] = manifest["data_as_of"].isoformat()
-    target = out_dir / name
-    say(f"writing {target} ({len(payload) / 1e6:.1f} MB) and {MANIFEST}")
-    if not (target.exists() and _sha(target.read_bytes()) == digest):
-        _atomic_write(target, payload)
-    previous = read_manifest(out_dir, required=False)
-    _atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-    keep = {name, str(previous.manifest["dataset"]) if previous else ""}
-    for old in out_dir.glob("dataset-*.nq"):
-        if old.name not in keep:
-            old.unlink(missing_ok=True)
+    with _writing(out_dir), _build_lock(out_dir):
+        _remove_temp_files(out_dir)
+        target = out_dir / name
+        say(f"writing {target} ({len(payload) / 1e6:.1f} MB) and {MANIFEST}")
+        if not (target.exists() and _sha(target.read_bytes()) == digest):
+            _atomic_write(target, payload)
+        previous = read_manifest(out_dir, required=False)
+        _atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        _remove_unused(out_dir, {name, str(previous.manifest["dataset"]) if previous else ""})
     log.info("built %s: %d quads in %d graphs", name, len(lines), len(manifest["graphs"]))
     return Build(out_dir, manifest)
+
+
+def _compile_with_cache(data_dir: Path, progress: Progress) -> tuple[list[str], DataSet]:
+    """compile_dataset with the parse cache; a cache that cannot be written is a warning, not a failure."""
+    cache: Path | None = default_cache()
+    try:
+        assert cache is not None
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache):
+            pass
+    except OSError as exc:
+        log.warning("not caching parsed data files: cannot write %s (%s)", cache, exc.strerror or exc)
+        cache = None
+    try:
+        return compile_dataset(data_dir, progress, cache=cache)
+    except OSError as exc:
+        if cache is None or not str(exc.filename or "").startswith(str(cache)):
+            raise
+        log.warning("not caching parsed data files: cannot write %s (%s)", exc.filename, exc.strerror or exc)
+        return compile_dataset(data_dir, progress, cache=None)
+
+
+@contextlib.contextmanager
+def _writing(out_dir: Path) -> Iterator[None]:
+    """An OSError while writing the build becomes one line that names the path (disk full, read-only)."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise BuildWriteFailed(f"cannot write the build in {out_dir}: {where}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK).open("a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # another build of this directory finishes first
+        yield
+
+
+def _remove_temp_files(out_dir: Path) -> None:
+    """Only called under the build lock: no other build is writing these, so they are a killed one's."""
+    for pattern in TEMP_PATTERNS:
+        for stale in out_dir.glob(pattern):
+            log.info("removing %s, left by an interrupted build", stale)
+            stale.unlink(missing_ok=True)
+
+
+def lease(dataset: Path) -> IO[bytes]:
+    """Mark a dataset as used by this process for as long as the returned file stays open."""
+    fh = dataset.open("rb")
+    if fcntl is not None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+    return fh
+
+
+def _remove_if_unused(path: Path) -> bool:
+    """Remove a dataset under an exclusive lock, which no lease allows; False if a process uses it."""
+    if fcntl is None:
+        return False
+    try:
+        with path.open("rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when fh closes
+            path.unlink()
+    except (BlockingIOError, FileNotFoundError):
+        return False
+    return True
+
+
+def _remove_unused(out_dir: Path, keep: set[str]) -> None:
+    """Datasets older than the previous generation, and their downloads, once no process holds a lease."""
+    for old in out_dir.glob("dataset-*.nq"):
+        if old.name in keep:
+            continue
+        if not _remove_if_unused(old):
+            log.info("keeping %s: a running process uses it", old)
+            continue
+        for derived in (out_dir / "downloads").glob(f"{old.stem}.*"):
+            derived.unlink(missing_ok=True)
+
 
 
 def input_hashes(data_dir: Path, read: dict[str, str] | None = None) -> dict[str, str]:

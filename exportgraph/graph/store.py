@@ -96,11 +96,15 @@ class RemoteStore(GraphStore):
         try:
             response = self.client.request(method, url, content=content, params=params,
                                            headers={"Content-Type": content_type, "Accept": accept})
+        # The store's URL is internal: it goes to the log, never into a message a client may see.
         except httpx.TimeoutException:
-            raise QueryTimeout(f"the remote store at {url} did not answer in time") from None
+            log.info("the remote store at %s did not answer in time", url)
+            raise QueryTimeout("the remote store did not answer in time") from None
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"the remote store at {url} is unreachable ({type(exc).__name__})") from None
+            log.info("the remote store at %s is unreachable: %s", url, exc)
+            raise StoreUnavailable(f"the remote store is unreachable ({type(exc).__name__})") from None
         if response.status_code >= 500:
+            log.info("the remote store at %s failed with HTTP %d", url, response.status_code)
             raise StoreUnavailable(f"the remote store failed with HTTP {response.status_code}")
         if response.status_code >= 400:
             raise BadRequest(f"the remote store refused the request: {response.text[:300]}")

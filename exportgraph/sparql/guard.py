@@ -39,6 +39,10 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _OPEN, _CLOSE = "({[", ")}]"
+# Python refuses to convert integers of more than 4,300 digits (rdflib logs a traceback, then answers);
+# no query needs a number of more than a few dozen.
+MAX_DIGITS = 100
+_DIGITS = re.compile(f"[0-9]{{{MAX_DIGITS + 1},}}")
 UPDATES_REFUSED = "updates are not accepted: this endpoint is read-only"
 
 
@@ -105,7 +109,20 @@ def precheck(text: str, max_length: int, max_nesting: int, in_url: bool = False)
     depth = nesting_depth(expanded)
     if depth > max_nesting:
         raise QueryRefused(f"the query nests brackets {depth} deep; the limit is {max_nesting}")
+    longest = longest_number(expanded)
+    if longest > MAX_DIGITS:
+        raise QueryRefused(f"the query has a number of {longest} digits; the limit is {MAX_DIGITS}")
     return expanded
+
+
+def longest_number(text: str) -> int:
+    """The longest run of digits outside strings, IRIs and comments (0 if none is over MAX_DIGITS)."""
+    longest, start = 0, 0
+    for m in _TOKEN.finditer(text):
+        if len(m.group(0)) > 1:  # a string, an IRI, a comment or an escape: skip it
+            longest = max([longest] + [len(d) for d in _DIGITS.findall(text, start, m.start())])
+            start = m.end()
+    return max([longest] + [len(d) for d in _DIGITS.findall(text, start)])
 
 
 def _parser_message(exc: Exception) -> str:

@@ -71,6 +71,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 WORKER_STACK_BYTES = 256 * 1024 * 1024  # rdflib's parser recurses ~100 frames per nesting level
 WORKER_RECURSION_LIMIT = 20_000
+LIVENESS_CHECK_S = 1.0  # an idle supervisor checks its worker this often
 
 
 class NotAcceptable(ExportGraphError):
@@ -271,6 +272,24 @@ def template_main(control: Connection, config: EngineConfig) -> None:
 # ---------------------------------------------------------------- in the parent
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process runs: a zombie does not (a worker whose template died is nobody's child to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rpartition(b")")[2].split()[0]
+        return state not in (b"Z", b"X", b"x")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    except (OSError, IndexError):  # no /proc: whether the pid exists at all
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
 @dataclass
 class _Item:
     job: Job
@@ -394,10 +413,21 @@ class _Slot:
             time.sleep(1.0)
         return self.conn is not None
 
+    def alive(self) -> bool:
+        pid = self.pid
+        return pid is not None and self.thread.is_alive() and process_alive(pid)
+
     def _run(self) -> None:
         self._ensure()
         while True:
-            item = self.pool.jobs.get()
+            try:
+                item = self.pool.jobs.get(timeout=LIVENESS_CHECK_S)
+            except queue.Empty:
+                if not self.pool.closing and self.pid is not None and not self.alive():
+                    log.error("SPARQL worker %d died while idle; starting a new one", self.index)
+                    self.kill()
+                    self._ensure()  # replaced before a query finds it dead
+                continue
             if item is None or self.pool.closing:
                 break
             if not item.future.set_running_or_notify_cancel():
@@ -414,17 +444,12 @@ class _Slot:
         self.kill()
 
     def _one(self, item: _Item) -> Answer:
-        remaining = item.deadline - time.monotonic()
         limit = self.pool.timeout_s
-        if remaining <= 0:
-            return Answer(504, message=f"the query waited longer than the {limit:g} s limit for a worker")
-        if self.conn is None and not self._ensure():
-            return Answer(502, message="no SPARQL worker is available")
-        conn = self.conn
-        assert conn is not None
+        conn = self._deliver(item)
+        if isinstance(conn, Answer):
+            return conn
         try:
-            conn.send(item.job)
-            if conn.poll(remaining):
+            if conn.poll(max(0.0, item.deadline - time.monotonic())):
                 answer: Answer = conn.recv()
                 return answer
         except (EOFError, OSError):
@@ -435,6 +460,23 @@ class _Slot:
         self.kill()
         return Answer(504, message=f"the query ran longer than the {limit:g} s limit and was stopped")
 
+    def _deliver(self, item: _Item) -> Connection | Answer:
+        """Send the job to a live worker; one that died while idle is replaced once, before the query runs."""
+        for attempt in (1, 2):
+            if time.monotonic() >= item.deadline:
+                return Answer(504, message=f"the query waited longer than the {self.pool.timeout_s:g} s limit "
+                                           "for a worker")
+            if self.conn is None and not self._ensure():
+                return Answer(502, message="no SPARQL worker is available")
+            conn = self.conn
+            assert conn is not None
+            try:
+                conn.send(item.job)
+                return conn
+            except OSError:
+                log.error("SPARQL worker %d was gone before the query (attempt %d)", self.index, attempt)
+                self.kill()
+        return Answer(502, message="no SPARQL worker is available")
 
 class WorkerPool:
     """Query workers: bounded waiting, deadlines that kill, replacements that start by themselves."""
@@ -458,6 +500,13 @@ class WorkerPool:
     @property
     def ready(self) -> bool:
         return all(slot.ready.is_set() for slot in self._slots)
+
+    def health(self) -> dict[str, Any]:
+        """Whether each worker process exists, without asking it anything (cheap: for /api/health)."""
+        template = self.template.process
+        return {"workers": len(self._slots), "alive": sum(slot.alive() for slot in self._slots),
+                "template_alive": bool(template is not None and template.pid and process_alive(template.pid)),
+                "queued_or_running": self._pending, "closing": self.closing}
 
     def pids(self) -> set[int]:
         return {slot.pid for slot in self._slots if slot.pid is not None}
