@@ -1,5 +1,6 @@
-"""The notebooks run top to bottom against the session build and print the real figures.
+"""The notebooks run top to bottom against the session build, print the real figures and show their charts.
 
+Each notebook must display its charts inline (image/png outputs, counted); they are committed without outputs.
 Notebook 04 queries a real uvicorn server (the SPARQL endpoint) started on a free port.
 """
 
@@ -28,6 +29,14 @@ EXPECTED = {
     "03-crosswalk-semiconductor-equipment.ipynb": ["eu/list/annex-i/2025-11-15/3B001", "us/list/ccl/2026-07-23/3B001",
                                                    "cn/list/dual-use-licence-catalogue/2023-08-01/ga-3", "282590"],
     "04-sparql-from-python.ipynb": ["us/list/ccl/", "editions", "participant"],
+    "05-regime-membership-growth.ipynb": ["regime/nsg", "Nuclear Suppliers Group", "participant", "since 2004-06-10"],
+}
+FIGURES = {  # charts each notebook must show
+    "01-compare-jurisdictions.ipynb": 2,  # pairwise verdicts; convergence over time
+    "02-critical-minerals-timeline.ipynb": 2,  # events per case; lead times
+    "03-crosswalk-semiconductor-equipment.ipynb": 2,  # coverage by list; HS headings
+    "04-sparql-from-python.ipynb": 1,  # entries per edition
+    "05-regime-membership-growth.ipynb": 2,  # all regimes; supplier regimes
 }
 
 
@@ -37,7 +46,7 @@ def sparql_url(settings: Settings, built: Build, store: EmbeddedStore) -> Iterat
         yield server.base + "/sparql"
 
 
-def run(path: Path, env: dict[str, str]) -> str:
+def run(path: Path, env: dict[str, str]) -> tuple[str, int]:
     book = nbformat.read(path, as_version=4)
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -50,12 +59,13 @@ def run(path: Path, env: dict[str, str]) -> str:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    texts = []
+    texts, figures = [], 0
     for cell in book.cells:
         for out in cell.get("outputs", []):
             assert out.get("output_type") != "error", f"{path.name}: {out.get('ename')}: {out.get('evalue')}"
             texts.append(out.get("text", "") or str(out.get("data", {}).get("text/plain", "")))
-    return "\n".join(texts)
+            figures += "image/png" in out.get("data", {})
+    return "\n".join(texts), figures
 
 
 def test_notebooks_are_committed_without_outputs() -> None:
@@ -67,9 +77,14 @@ def test_notebooks_are_committed_without_outputs() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_notebook_runs(name: str, settings: Settings, request: pytest.FixtureRequest) -> None:
-    env = {"EXPORTGRAPH_BUILD_DIR": str(settings.build_dir), "MPLBACKEND": "Agg"}
+    env = {"EXPORTGRAPH_BUILD_DIR": str(settings.build_dir)}  # no MPLBACKEND=Agg: the charts must show inline
     if name.startswith("04"):
         env["EXPORTGRAPH_SPARQL_URL"] = request.getfixturevalue("sparql_url")
-    text = run(NOTEBOOKS / name, env)
+    text, figures = run(NOTEBOOKS / name, env)
     missing = [e for e in EXPECTED[name] if e not in text]
     assert missing == [], f"{name}: expected {missing} in the output:\n{text[:3000]}"
+    assert figures >= FIGURES[name], f"{name}: {figures} chart(s) shown, expected {FIGURES[name]}"
+
+
+def test_every_notebook_is_tested() -> None:
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == sorted(EXPECTED) == sorted(FIGURES)
