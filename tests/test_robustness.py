@@ -365,7 +365,9 @@ def test_64_concurrent_views_do_not_delay_health_or_cheap_routes(served: Server)
     prober.join()
     statuses = sorted({r.status_code for r in views})
     assert set(statuses) <= {200, 503} and 200 in statuses, statuses
-    assert all(int(r.headers["Retry-After"]) >= 1 for r in views if r.status_code == 503)
+    refused = [r for r in views if r.status_code == 503]
+    assert all(int(r.headers["Retry-After"]) >= 1 and r.headers["content-type"].startswith("text/html")
+               and "content-security-policy" in r.headers for r in refused)
     assert problems == []
     assert len(health) >= 5 and max(health) < 1.0, (len(health), max(health))
     assert max(cheap) < 3.0, max(cheap)

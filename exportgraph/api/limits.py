@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -39,9 +40,15 @@ class _BodyTooLarge(Exception):
     """Raised inside the application's receive() once the body crosses the cap."""
 
 
-async def send_error(send: Send, exc: ExportGraphError, close: bool = True) -> None:
-    body = json.dumps({"error": type(exc).__name__, "detail": exc.message}).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+async def send_error(send: Send, exc: ExportGraphError, close: bool = True, page: bool = False) -> None:
+    """The error as JSON, or for a page or a view (whose errors are pages, never JSON) as a small HTML page."""
+    if page:
+        text = (f"<!doctype html><meta charset=utf-8><title>{exc.status}</title><h1>{exc.status}</h1>"
+                f"<p>{html.escape(exc.message)}</p>")
+        body, kind = text.encode("utf-8"), b"text/html; charset=utf-8"
+    else:
+        body, kind = json.dumps({"error": type(exc).__name__, "detail": exc.message}).encode("utf-8"), b"application/json"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                (b"access-control-allow-origin", b"*")]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exc.headers().items()]
     if close:
@@ -234,7 +241,7 @@ class ClassLimitMiddleware:
         limiter, borrower = self.limiters[name], object()
         refusal = await self._admit(name, limiter, borrower)
         if refusal is not None:
-            await send_error(send, refusal, close=False)
+            await send_error(send, refusal, close=False, page=name != "api")
             return
         try:
             await self.app(scope, receive, send)
