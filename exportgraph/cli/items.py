@@ -36,7 +36,8 @@ def cmd_entry(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         _emit({"code": args.code, "entries": found, "warnings": warnings, "parameters": params}, "json")
         return 0
-    rows = [dict(e, link=e["regime_link"] or (f"via {e['found_via']}" if e["found_via"] else "")) for e in found]
+    rows = [dict(e, link="; ".join(x for x in (e["regime_link"], f"via {e['found_via']}" if e["found_via"] else "") if x))
+            for e in found]
     _emit(rows, args.format, ["code", "list", "edition", "valid_from", "label", "link"])
     out = sys.stderr if args.format == "csv" else sys.stdout
     for warning in warnings:

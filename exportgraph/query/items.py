@@ -111,6 +111,7 @@ def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Jso
     entries = _entries(store, rows)
     if list_id is None:
         entries += _linked_to_regime_items(store, entries)
+        entries += _linked_from_other_lists(store, entries)
     links = regime_links(store, [T.iri(e["id"]) for e in entries])
     for e in entries:
         found = links.get(T.iri(e["id"]), [])
@@ -141,6 +142,48 @@ def lookup_warnings(store: GraphStore, entries: list[Json]) -> list[str]:
     if absent:
         notes.append("no entry with this code, nor one linked to its regime item, in: " + "; ".join(absent))
     return notes
+
+
+def _linked_from_other_lists(store: GraphStore, entries: list[Json]) -> list[Json]:
+    """Entries of lists not yet shown that a positive link joins to a found entry or one of its sub-items (Japan's
+    ordinance item on advanced chips, say, linked to US 3A090.a when no regime item exists)."""
+    national = [T.iri(e["id"]) for e in entries if not is_regime_entry(e["id"])]
+    present = {e["list"] for e in entries}
+    if not national:
+        return []
+    # Two simple queries, not one: a property path joined to a union is slow in Oxigraph (TRAPS.md).
+    subs = {value(r["d"]) for i in national for r in store.select(f"SELECT ?d WHERE {{ ?d skos:broader* <{i}> }}")}
+    values = " ".join(f"<{i}>" for i in sorted(subs)[:2000])
+    pairs = [r for a, b in (("correspondenceOf", "correspondsTo"), ("correspondsTo", "correspondenceOf"))
+             for r in store.select(f"SELECT ?c ?d ?o WHERE {{ VALUES ?d {{ {values} }} ?c eg:{a} ?d ; eg:{b} ?o }}")]
+    if not pairs:
+        return []
+    links = " ".join(f"<{value(r['c'])}>" for r in pairs[:500])
+    detail = {value(r["c"]): r for r in store.select(f"""SELECT ?c ?type ?method ?conf WHERE {{ VALUES ?c {{ {links} }}
+        ?c eg:matchType ?t . ?t skos:notation ?type . ?c eg:matchMethod ?m . ?m skos:notation ?method .
+        OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }}""")}
+    others = " ".join(sorted({f"<{value(r['o'])}>" for r in pairs[:500]}))
+    where = {value(r["o"]): r for r in store.select(f"""SELECT ?o ?l WHERE {{ VALUES ?o {{ {others} }}
+        ?o skos:inScheme ?ed . ?ed eg:editionOf ?l }}""")}
+    codes = {value(r["d"]): value(r["code"]) for r in store.select(f"""SELECT ?d ?code WHERE {{ VALUES ?d {{ {values} }}
+        ?d skos:notation ?code }}""")}
+    rows = [{"o": r["o"], "d": r["d"], "l": where[value(r["o"])]["l"], "code": codes.get(value(r["d"])),
+             "type": detail[value(r["c"])]["type"], "method": detail[value(r["c"])]["method"],
+             "conf": detail[value(r["c"])]["conf"]}
+            for r in pairs[:500] if value(r["o"]) in where and value(r["c"]) in detail
+            and value(detail[value(r["c"])]["type"]) in ("exact", "close", "broad", "narrow", "related")]
+    found: dict[str, list[Json]] = defaultdict(list)
+    for r in rows:
+        lst = rid(value(r["l"])) or ""
+        if lst in present or is_regime_entry(lst):
+            continue
+        found[value(r["o"])].append({"target": rid(value(r["d"])), "target_code": r["code"],
+                                     "match": value(r["type"]), "method": value(r["method"]),
+                                     "confidence": value(r["conf"])})
+    extra = _describe_entries(store, sorted(found)[:20])
+    for e in extra:
+        e["found_via"] = "; ".join(summary(lk) for lk in found[T.iri(e["id"])])
+    return extra
 
 
 def _linked_to_regime_items(store: GraphStore, entries: list[Json]) -> list[Json]:
@@ -248,7 +291,7 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     nodes = store.select(f"""SELECT ?c ?scheme WHERE {{ ?c a eg:CustomsCode ; skos:notation {_lit(digits)} ;
         skos:inScheme ?scheme }} ORDER BY ?scheme""")
     if not nodes:
-        raise NotFound(f"no customs code {digits} in HS 2017, HS 2022, the EU CN 2023-2026 or China's 2026 tariff codes")
+        raise NotFound(f"no HS or CN code {digits} in HS 2017, HS 2022, the EU CN 2023-2026 or China's 2026 tariff codes")
     related = " ".join(f"<{value(n['c'])}>" for n in nodes)
     # The code itself, its ancestors (broader, hsParent), and its descendants.
     rows = store.select(f"""SELECT DISTINCT ?e ?code ?ed ?l ?from ?until ?via ?conf WHERE {{
