@@ -10,6 +10,7 @@ that it controls MORE items: a lower "exceeding X" bound, a higher "less than X"
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -84,8 +85,12 @@ def compare_thresholds(a: Json, b: Json) -> str:
 
 def _thresholds(store: GraphStore, entry_id: str) -> list[Json]:
     root = T.iri(entry_id)
+    # The entry's sub-items first, then their thresholds: a property path joined to other patterns is slow in
+    # Oxigraph (TRAPS.md), a bound VALUES list is an index lookup.
+    items = [value(r["item"]) for r in store.select(f"SELECT ?item WHERE {{ ?item skos:broader* <{root}> }}")]
+    values = " ".join(f"<{i}>" for i in items)
     rows = store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
-        ?item skos:broader* <{root}> . ?item eg:threshold ?th .
+        VALUES ?item {{ {values} }} ?item eg:threshold ?th .
         ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
         OPTIONAL {{ ?item skos:notation ?notation }}
         OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
@@ -102,17 +107,24 @@ def _thresholds(store: GraphStore, entry_id: str) -> list[Json]:
     return sorted(out.values(), key=lambda t: (t["item"], t["id"]))
 
 
+def _jaccard(wa: set[str], wb: set[str]) -> float:
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
 def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[Json]]:
     candidates: list[tuple[float, int, int]] = []
+    words_a = [_words(t["parameter"]) for t in ta]   # once per threshold, not once per pair
+    words_b = [_words(t["parameter"]) for t in tb]
+    per_a = Counter((t["path"], t["unit"]) for t in ta)
+    per_b = Counter((t["path"], t["unit"]) for t in tb)
     for i, a in enumerate(ta):
         for j, b in enumerate(tb):
             if a["unit"] != b["unit"]:
                 continue
-            sim = similarity(a["parameter"], b["parameter"])
+            sim = _jaccard(words_a[i], words_b[j])
             same_path = bool(a["path"]) and a["path"] == b["path"]
             # the only thresholds of this unit at the same sub-item path on both sides
-            unique = same_path and sum(1 for x in ta if x["path"] == a["path"] and x["unit"] == a["unit"]) == 1 \
-                and sum(1 for y in tb if y["path"] == b["path"] and y["unit"] == b["unit"]) == 1
+            unique = same_path and per_a[(a["path"], a["unit"])] == 1 and per_b[(b["path"], b["unit"])] == 1
             if sim >= 0.5 or (same_path and (sim > 0 or unique)):
                 candidates.append((sim + (1.0 if same_path else 0.0), i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
