@@ -27,3 +27,15 @@ def test_page_lists_the_examples_and_takes_a_permalink(client: Any) -> None:
     assert page.count('class="example"') == len(EXAMPLES)
     linked = client.get("/sparql-ui", params={"query": 'ASK { ?s ?p "</textarea><script>x</script>" }'}).text
     assert "&lt;/textarea&gt;&lt;script&gt;" in linked and "<script>x</script>" not in linked
+
+
+def test_a_repeated_format_parameter_is_read_not_refused(client: Any) -> None:
+    """SPARQLWrapper sends ?format= once for results and once for graphs (json and json-ld)."""
+    construct = "CONSTRUCT { ?s eg:isoCode ?c } WHERE { ?s eg:isoCode ?c } LIMIT 3"
+    r = client.get("/sparql", params=[("query", "PREFIX eg: <https://w3id.org/exportgraph/ontology#>\n" + construct),
+                                      ("format", "json"), ("format", "json-ld")])
+    assert r.status_code == 200 and "ld+json" in r.headers["content-type"], r.text[:200]
+    r = client.get("/sparql", params=[("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"), ("format", "json"),
+                                      ("format", "json-ld")])
+    assert r.status_code == 200 and "sparql-results+json" in r.headers["content-type"]
+    assert client.get("/sparql", params=[("query", "ASK {}"), ("format", "nonsense")]).status_code == 400

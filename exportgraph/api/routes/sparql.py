@@ -136,16 +136,25 @@ def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
     return best
 
 
-def choose_formats(request: Request, format_param: str | None) -> tuple[str | None, str | None]:
-    if format_param:
-        name = format_param.strip().lower()
-        if name in FORMAT_NAMES:
-            return FORMAT_NAMES[name]
-        results = dict(RESULT_OFFERS).get(name)
-        graph = dict(GRAPH_OFFERS).get(name)
-        if results or graph:
-            return results, graph
-        raise BadRequest(f"unknown format {format_param!r}; use one of {', '.join(sorted(FORMAT_NAMES))}")
+def _named_format(value: str) -> tuple[str | None, str | None]:
+    name = value.strip().lower()
+    if name in FORMAT_NAMES:
+        return FORMAT_NAMES[name]
+    results, graph = dict(RESULT_OFFERS).get(name), dict(GRAPH_OFFERS).get(name)
+    if results or graph:
+        return results, graph
+    raise BadRequest(f"unknown format {value!r}; use one of {', '.join(sorted(FORMAT_NAMES))}")
+
+
+def choose_formats(request: Request, format_param: str | list[str] | None) -> tuple[str | None, str | None]:
+    """?format= (repeatable: SPARQLWrapper sends one for results and one for graphs, e.g. json and json-ld;
+    the first that names a results format and the first that names a graph format are taken), else Accept."""
+    values = [format_param] if isinstance(format_param, str) else list(format_param or [])
+    if values:
+        named = [_named_format(v) for v in values]
+        results = next((r for r, _ in named if r), None)
+        graph = next((g for _, g in named if g), None)
+        return results, graph
     accept = request.headers.get("accept")
     results, graph = negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
     if results is None and graph is None:
@@ -209,7 +218,7 @@ def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
 async def _evaluate(request: Request, text: str, in_url: bool, params: list[tuple[str, str]]) -> Response:
     settings: Settings = request.app.state.settings
     checked = precheck(text, settings.max_query_length, settings.max_nesting, in_url)
-    results, graph = choose_formats(request, _one(params, "format"))
+    results, graph = choose_formats(request, [v for k, v in params if k == "format"])
     pool = get_pool(request.app)
     verdicts: Verdicts = request.app.state.sparql_verdicts
     known, refusal = verdicts.lookup(checked)
