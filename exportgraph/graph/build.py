@@ -41,10 +41,10 @@ import exportgraph
 from exportgraph.exc import BuildMissing, BuildWriteFailed, DataError, ModelError, ValidationFailed
 from exportgraph.graph import terms as T
 from exportgraph.graph.compile import Compiler
-from exportgraph.graph.records import DataSet, Source, read_file
+from exportgraph.graph.records import DataSet, Source, read_data
 from exportgraph.graph.shacl import load_checks, validate
 from exportgraph.ontology.generate import owl_turtle, shapes_turtle
-from exportgraph.ontology.model import Model, load_model
+from exportgraph.ontology.model import load_model
 
 log = logging.getLogger(__name__)
 # Progress messages name a stage; a counted one ends in "n/N" and then a detail, e.g. "parsing files 12/61 core/x.yaml"
@@ -105,7 +105,7 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
     check_generated()
     model = load_model()
     errors: list[DataError] | None = [] if all_errors else None
-    data = _read(model, data_dir, errors, cache, say)
+    data = read_data(model, data_dir, errors, cache, say)
     _derived_source(data)
     say(f"compiling {len(data.records):,} records from {len(data.files)} files")
     quads = Compiler(model, data, errors).compile() + _ontology_quads()
@@ -133,26 +133,6 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
     assert text is not None
     lines = sorted(set(text.decode("utf-8").splitlines(keepends=True)))
     return lines, data
-
-
-def _read(model: Model, data_dir: Path, errors: list[DataError] | None, cache: Path | None,
-          say: Progress) -> DataSet:
-    """records.read_data, file by file, saying how far it got (about ten messages, whatever the number of files)."""
-    if not data_dir.is_dir():
-        raise DataError("data directory not found", str(data_dir))
-    paths = sorted(data_dir.rglob("*.yaml"))
-    step = max(1, len(paths) // 10)
-    data = DataSet()
-    for n, path in enumerate(paths, 1):
-        try:
-            read_file(model, path, data_dir, data, cache)
-        except DataError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-        if n % step == 0 or n == len(paths):
-            say(f"parsing files {n}/{len(paths)} {path.relative_to(data_dir)}")
-    return data
 
 
 def default_cache() -> Path:

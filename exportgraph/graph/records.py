@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,16 +279,21 @@ def read_file(model: Model, path: Path, root: Path, into: DataSet, cache: Path |
 
 
 def read_data(model: Model, root: Path, errors: list[DataError] | None = None,
-              cache: Path | None = None) -> DataSet:
-    """Read every file; with `errors`, collect each file's first error and go on."""
+              cache: Path | None = None, progress: Callable[[str], None] | None = None) -> DataSet:
+    """Read every file; with `errors`, collect each file's first error and go on; with `progress`, say how far
+    it got (about ten messages, whatever the number of files)."""
     if not root.is_dir():
         raise DataError("data directory not found", str(root))
+    paths = sorted(root.rglob("*.yaml"))
+    step = max(1, len(paths) // 10)
     data = DataSet()
-    for path in sorted(root.rglob("*.yaml")):
+    for n, path in enumerate(paths, 1):
         try:
             read_file(model, path, root, data, cache)
         except DataError as exc:
             if errors is None:
                 raise
             errors.append(exc)
+        if progress and (n % step == 0 or n == len(paths)):
+            progress(f"parsing files {n}/{len(paths)} {path.relative_to(root)}")
     return data
