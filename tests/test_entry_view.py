@@ -70,5 +70,16 @@ def test_reverse_customs_lookup_is_labelled(store: Any) -> None:
         assert {e["basis"] for e in gallium["candidates"][j]} == {"indicative"}
     equipment = I.customs_candidates(store, "8486.20")
     assert {"eu", "us", "jp"} <= set(equipment["candidates"])
-    # China's list gives no code under 8486.20: the answer says so instead of staying silent.
-    assert equipment["no_candidate_in"] == ["cn"]
+    for j in ("eu", "us", "jp"):
+        assert {e["relation"] for e in equipment["candidates"][j]} == {"same code"}
+    # China's catalogue gives no code under 8486.20, only 8486.90 (parts) for rare-earth items: those are
+    # offered as "same heading" candidates, official as catalogue links, and the answer says they are not
+    # candidates for goods of 8486.20.
+    assert equipment["same_heading_only_in"] == ["cn"] and equipment["no_candidate_in"] == []
+    china = equipment["candidates"]["cn"]
+    assert {e["relation"] for e in china} == {"same heading"} and {e["basis"] for e in china} == {"official"}
+    assert all(v.startswith("848690") for e in china for v in e["linked_via"])
+    # A jurisdiction with direct candidates gets no same-heading ones, and candidates are ranked.
+    assert all(e["relation"] != "same heading" for e in equipment["candidates"]["eu"])
+    ranks = [I.RELATION_RANK[e["relation"]] for e in gallium["candidates"]["cn"]]
+    assert ranks == sorted(ranks)

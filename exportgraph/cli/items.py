@@ -78,7 +78,10 @@ def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
     rows = [dict(e, jurisdiction=j) for j, entries in result["candidates"].items() for e in entries]
     for row in rows:
         row["linked_via"] = ", ".join(row["linked_via"])
-    _emit(rows, args.format, ["jurisdiction", "code", "list", "linked_via", "basis", "label"])
+    _emit(rows, args.format, ["jurisdiction", "code", "list", "relation", "linked_via", "basis", "label"])
+    if result["same_heading_only_in"]:
+        print(f"only entries under another subheading of heading {result['code'][:4]} in: "
+              + ", ".join(result["same_heading_only_in"]) + " (marked 'same heading': not candidates for goods of this code)")
     if result["no_candidate_in"]:
         print("no entry linked to this code, its headings or its subdivisions in: " + ", ".join(result["no_candidate_in"]))
     print(result["note"])

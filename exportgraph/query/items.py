@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -283,8 +284,42 @@ def _describe_entries(store: GraphStore, iris: list[str]) -> list[Json]:
     return _entries(store, rows)
 
 
+RELATION_RANK = {"same code": 0, "narrower code": 1, "broader code": 2, "related code": 3, "same heading": 4}
+RELATION_NOTE = {
+    "same code": "linked to this very code",
+    "narrower code": "linked to a subdivision of this code",
+    "broader code": "linked to a code above this one (its heading or chapter)",
+    "related code": "linked to a code that this one's hierarchy reaches in another nomenclature",
+    "same heading": ("linked only to another subheading of the same HS heading: shown because this jurisdiction "
+                     "has no entry linked to the code, above it or below it; goods of this code are not "
+                     "thereby candidates"),
+}
+
+
+def _customs_rows(store: GraphStore, starts: str, up: bool) -> list[dict[str, Any]]:
+    """Entries linked to the start codes, their descendants and (when `up`) their ancestors."""
+    ancestors = "{ ?start (skos:broader|eg:hsParent)* ?via } UNION " if up else ""
+    return store.select(f"""SELECT DISTINCT ?e ?code ?ed ?l ?from ?until ?via ?conf WHERE {{
+        VALUES ?start {{ {starts} }}
+        {ancestors}{{ ?via (skos:broader|eg:hsParent)+ ?start }}
+        ?link eg:customsCode ?via ; eg:controlEntry ?e ; eg:confidence ?cf . ?cf skos:notation ?conf .
+        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }}
+        ORDER BY ?l ?code""")
+
+
+def _relation(digits: str, via: str) -> str:
+    if via == digits:
+        return "same code"
+    return "narrower code" if via.startswith(digits) else "broader code" if digits.startswith(via) else "related code"
+
+
 def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = None) -> Json:
-    """Control entries linked to an HS or CN code, its ancestors or descendants, in every jurisdiction."""
+    """Control entries linked to an HS or CN code, its ancestors or descendants, in every jurisdiction.
+
+    Candidates are ranked: the code itself, a subdivision of it, a code above it. Where a jurisdiction has
+    none of these, entries linked to another subheading of the same HS heading are given last, marked
+    "same heading", so that a reader sees what that jurisdiction controls nearby instead of a bare "none".
+    """
     digits = code.replace(".", "").replace(" ", "")
     if not CUSTOMS_RE.match(digits):
         raise BadRequest(f"code: malformed customs code {code!r}; expected 2, 4, 6 (HS), 8 (EU CN) or 10 (China) digits")
@@ -293,35 +328,49 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     if not nodes:
         raise NotFound(f"no HS or CN code {digits} in HS 2017, HS 2022, the EU CN 2023-2026 or China's 2026 tariff codes")
     related = " ".join(f"<{value(n['c'])}>" for n in nodes)
-    # The code itself, its ancestors (broader, hsParent), and its descendants.
-    rows = store.select(f"""SELECT DISTINCT ?e ?code ?ed ?l ?from ?until ?via ?conf WHERE {{
-        VALUES ?start {{ {related} }}
-        {{ ?start (skos:broader|eg:hsParent)* ?via }} UNION {{ ?via (skos:broader|eg:hsParent)+ ?start }}
-        ?link eg:customsCode ?via ; eg:controlEntry ?e ; eg:confidence ?cf . ?cf skos:notation ?conf .
-        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }}
-        ORDER BY ?l ?code""")
-    if as_of:
-        day = as_of.isoformat()
-        rows = [r for r in rows if (value(r["from"]) or "") <= day and (r["until"] is None or value(r["until"]) >= day)]
-    # One candidate per entry, with every customs code through which it was reached.
+    rows = [dict(r, relation=_relation(digits, value(r["via"]).rsplit("/", 1)[-1]))
+            for r in _customs_rows(store, related, up=True)]
+    juris = _list_jurisdictions(store)
+    direct = {juris.get(rid(value(r["l"])) or "", "other") for r in _in_force(rows, as_of)}
+    if len(digits) > 4 and not {"cn", "eu", "jp", "us"} <= direct:
+        headings = store.select(f"""SELECT ?c WHERE {{ ?c a eg:CustomsCode ; skos:notation {_lit(digits[:4])} }}""")
+        if headings:
+            near = _customs_rows(store, " ".join(f"<{value(h['c'])}>" for h in headings), up=False)
+            rows += [dict(r, relation="same heading") for r in near
+                     if juris.get(rid(value(r["l"])) or "", "other") not in direct]
+    rows = _in_force(rows, as_of)
+    # One candidate per entry, with every customs code through which it was reached, at its closest relation.
     merged: dict[str, Json] = {}
     for entry, r in zip(_entries(store, rows), rows, strict=True):
         via = value(r["via"]).rsplit("/", 1)[-1]
         conf = value(r["conf"])
         # A link an official source gives (China's licence catalogue) against one the graph derived.
         basis = "indicative" if conf == "indicative" else "official" if conf == "high" else "official, doubtful row"
-        found = merged.setdefault(entry["id"], dict(entry, linked_via=[], confidence=conf, basis=basis))
+        found = merged.setdefault(entry["id"], dict(entry, linked_via=[], confidence=conf, basis=basis,
+                                                    relation=r["relation"]))
+        if RELATION_RANK[r["relation"]] < RELATION_RANK[found["relation"]]:
+            found["relation"] = r["relation"]
         if via not in found["linked_via"]:
             found["linked_via"].append(via)
-    entries = list(merged.values())
     by_jurisdiction: dict[str, list[Json]] = defaultdict(list)
-    juris = _list_jurisdictions(store)
-    for entry in entries:
+    for entry in merged.values():
+        entry["relation_note"] = RELATION_NOTE[entry["relation"]]
         by_jurisdiction[juris.get(entry["list"] or "", "other")].append(entry)
+    for entries in by_jurisdiction.values():
+        entries.sort(key=lambda e: (RELATION_RANK[e["relation"]], e["basis"] != "official", e["list"], e["code"]))
+    heading_only = sorted(j for j, es in by_jurisdiction.items() if all(e["relation"] == "same heading" for e in es))
     return {"code": digits, "nomenclatures": [rid(value(n["scheme"])) for n in nodes],
             "as_of": as_of.isoformat() if as_of else None, "indicative": True, "note": INDICATIVE,
-            "candidates": dict(sorted(by_jurisdiction.items())), "count": len(entries),
+            "candidates": dict(sorted(by_jurisdiction.items())), "count": len(merged),
+            "ranking": list(RELATION_RANK), "same_heading_only_in": heading_only,
             "no_candidate_in": [j for j in ("cn", "eu", "jp", "us") if j not in by_jurisdiction]}
+
+
+def _in_force(rows: list[dict[str, Any]], as_of: dt.date | None) -> list[dict[str, Any]]:
+    if not as_of:
+        return rows
+    day = as_of.isoformat()
+    return [r for r in rows if (value(r["from"]) or "") <= day and (r["until"] is None or value(r["until"]) >= day)]
 
 
 def _list_jurisdictions(store: GraphStore) -> dict[str, str]:
