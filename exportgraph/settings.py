@@ -61,7 +61,8 @@ class Settings:
         "Longest SPARQL query text accepted, in characters (longer: 413, or 414 in a URL)."))
     max_url_length: int = field(default=8192, metadata=_help("Longest request URL accepted (longer: 414)."))
     max_body_bytes: int = field(default=1_000_000, metadata=_help(
-        "Largest request body accepted, in bytes (larger: 413, read no further)."))
+        "Largest request body accepted, in bytes (larger: 413, kept no further; a body up to 64 MB is read and "
+        "thrown away so that the client sees the 413)."))
     max_nesting: int = field(default=64, metadata=_help(
         "Deepest nesting of brackets and braces accepted in a SPARQL query (deeper: 400)."))
     max_view_nodes: int = field(default=1500, metadata=_help(
@@ -75,6 +76,8 @@ class Settings:
         "HTML pages rendered at once; others wait up to queue_wait_s, then get 503 with Retry-After."))
     queue_wait_s: float = field(default=10.0, metadata=_help(
         "Longest a view, REST or page request waits for its turn before it is refused with 503."))
+    header_timeout_s: float = field(default=10.0, metadata=_help(
+        "Longest a client may take to send a request line and headers; then 408 and the connection is closed."))
     health_timeout_s: float = field(default=1.0, metadata=_help(
         "Longest /api/health waits for the remote store before it reports the store unreachable."))
     max_build_age_days: float = field(default=0.0, metadata=_help(
@@ -99,7 +102,8 @@ class Settings:
             raise ExportGraphError("store=remote needs remote_query_url (EXPORTGRAPH_REMOTE_QUERY_URL)")
         for name in ("query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
                      "max_body_bytes", "max_nesting", "max_view_nodes", "port", "health_timeout_s",
-                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s"):
+                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s",
+                     "header_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ExportGraphError(f"{name}: must be positive")
         if self.max_build_age_days < 0:

@@ -1,10 +1,14 @@
 """Pure ASGI middlewares around every route.
 
-- `LimitsMiddleware`: URL length (414) and body size (413). The body is never read
-  past the cap: a declared Content-Length over the cap is refused before any byte
-  is received, and a streamed (chunked) body is counted as it arrives; the chunk
-  that crosses the cap is the last one read. Whatever the application answered
-  after that is replaced by the 413.
+- `LimitsMiddleware`: URL length (414) and body size (413). The body is never kept
+  past the cap: a streamed (chunked) body is counted as it arrives, and whatever
+  the application answered to a cut body is replaced by the 413. The 413 goes out
+  at once; then the rest of the body is read and thrown away, up to DRAIN_MAX_BYTES
+  in all and DRAIN_MAX_S, before the connection is closed: a client that sends its
+  whole body before it reads (requests, httpx, curl without 100-continue) gets the
+  413 instead of a connection reset, since closing a socket with unread bytes makes
+  the kernel send a reset. A declared Content-Length over DRAIN_MAX_BYTES, or one
+  sent with `Expect: 100-continue`, is refused before any byte of the body is read.
 - `HygieneMiddleware`: a path with a control character is a 404 (Starlette's `$`
   would match `/api/health` before a final newline); HEAD is answered as GET
   without the body; every answer carries `nosniff` and anti-framing headers, every
@@ -36,11 +40,15 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+DRAIN_MAX_BYTES = 64 * 1024 * 1024  # a body over the cap is read and thrown away up to this size...
+DRAIN_MAX_S = 30.0  # ...and for at most this long; then the connection is closed with the rest unread
+
+
 class _BodyTooLarge(Exception):
     """Raised inside the application's receive() once the body crosses the cap."""
 
 
-async def send_error(send: Send, exc: ExportGraphError, close: bool = True, page: bool = False) -> None:
+def error_messages(exc: ExportGraphError, close: bool = True, page: bool = False) -> tuple[Message, Message]:
     """The error as JSON, or for a page or a view (whose errors are pages, never JSON) as a small HTML page."""
     if page:
         text = (f"<!doctype html><meta charset=utf-8><title>{exc.status}</title><h1>{exc.status}</h1>"
@@ -53,13 +61,38 @@ async def send_error(send: Send, exc: ExportGraphError, close: bool = True, page
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exc.headers().items()]
     if close:
         headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    return ({"type": "http.response.start", "status": exc.status, "headers": headers},
+            {"type": "http.response.body", "body": body})
 
 
-def _declared_length(scope: Scope) -> str | None:
+async def send_error(send: Send, exc: ExportGraphError, close: bool = True, page: bool = False) -> None:
+    for message in error_messages(exc, close, page):
+        await send(message)
+
+
+async def refuse_and_drain(send: Send, receive: Receive, exc: ExportGraphError, received: int = 0,
+                           ended: bool = False) -> None:
+    """Send the whole error, then read and discard the body (bounded) before the answer ends and the server closes.
+
+    The error's bytes go out in a body chunk with more to come, so that the server keeps reading the request
+    (uvicorn stops reading once an answer is complete); the client has the whole answer by its Content-Length.
+    """
+    start, body = error_messages(exc)
+    await send(start)
+    await send({**body, "more_body": True})
+    with anyio.move_on_after(DRAIN_MAX_S):
+        while not ended and received <= DRAIN_MAX_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            received += len(message.get("body", b""))
+            ended = not message.get("more_body", False)
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _header_value(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == b"content-length":
+        if name == wanted:
             return bytes(value).decode("latin-1")
     return None
 
@@ -75,10 +108,18 @@ class LimitsMiddleware:
             await self.app(scope, receive, send)
             return
         refusal = self._refusal(scope)
-        if refusal is not None:
+        if refusal is None:
+            await self._bounded(scope, receive, send)
+        elif isinstance(refusal, QueryTooLarge) and self._drains(scope):
+            await refuse_and_drain(send, receive, refusal)
+        else:
             await send_error(send, refusal)
-            return
-        await self._bounded(scope, receive, send)
+
+    @staticmethod
+    def _drains(scope: Scope) -> bool:
+        """Read the declared body before answering? Not when it is huge, nor when the client waits to be asked."""
+        expect = (_header_value(scope, b"expect") or "").strip().lower()
+        return expect != "100-continue" and int(_header_value(scope, b"content-length") or 0) <= DRAIN_MAX_BYTES
 
     def _refusal(self, scope: Scope) -> ExportGraphError | None:
         path = scope.get("raw_path") or str(scope.get("path", "")).encode("utf-8")
@@ -86,7 +127,7 @@ class LimitsMiddleware:
         length = len(path) + (len(query) + 1 if query else 0)
         if length > self.max_url_length:
             return UriTooLong(f"the request URL is {length} bytes long; the limit is {self.max_url_length}")
-        declared = _declared_length(scope)
+        declared = _header_value(scope, b"content-length")
         if declared is None:
             return None
         if not declared.strip().isdigit():
@@ -97,15 +138,16 @@ class LimitsMiddleware:
 
     async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
-        over = started = False
+        over = started = ended = False
 
         async def limited_receive() -> Message:
-            nonlocal received, over
+            nonlocal received, over, ended
             if over:
                 raise _BodyTooLarge()
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                ended = not message.get("more_body", False)
                 if received > self.max_body_bytes:
                     over = True
                     raise _BodyTooLarge()
@@ -124,8 +166,8 @@ class LimitsMiddleware:
             if not over:
                 raise
         if over and not started:
-            await send_error(send, QueryTooLarge(
-                f"the request body is over the limit of {self.max_body_bytes} bytes"))
+            await refuse_and_drain(send, receive, QueryTooLarge(
+                f"the request body is over the limit of {self.max_body_bytes} bytes"), received, ended)
 
 
 # The pages' policy (also in their <meta> tags), plus what only a header can say: no framing.

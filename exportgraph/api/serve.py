@@ -41,6 +41,7 @@ def serve(settings: Settings, rebuild: bool = False) -> None:
     import uvicorn
 
     from exportgraph.api.app import create_app
+    from exportgraph.api.protocol import with_header_timeout
     from exportgraph.api.state import load_state
 
     sock = bind(settings.host, settings.port)  # before the build and the load: a taken port fails at once
@@ -48,7 +49,8 @@ def serve(settings: Settings, rebuild: bool = False) -> None:
     app = create_app(settings, load_state(settings, problem))
     _warm(app)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
-                            h11_max_incomplete_event_size=settings.max_url_length + 16384)
+                            h11_max_incomplete_event_size=settings.max_url_length + 16384,
+                            http=with_header_timeout(settings.header_timeout_s))
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     if not server.started:

@@ -243,11 +243,17 @@ def _build_lock(out_dir: Path) -> Iterator[None]:
 
 
 def _remove_temp_files(out_dir: Path) -> None:
-    """Only called under the build lock: no other build is writing these, so they are a killed one's."""
+    """Only called under the build lock: no other build is writing these, so they are a killed one's.
+
+    A running service writes a download's temp file under a lease: that one is being written, not left.
+    """
     for pattern in TEMP_PATTERNS:
         for stale in out_dir.glob(pattern):
-            log.info("removing %s, left by an interrupted build", stale)
-            stale.unlink(missing_ok=True)
+            if fcntl is None:
+                stale.unlink(missing_ok=True)
+            elif not _remove_if_unused(stale):
+                continue
+            log.info("removed %s, left by an interrupted build or download", stale)
 
 
 def lease(dataset: Path) -> IO[bytes]:

@@ -27,6 +27,7 @@ import exportgraph
 from exportgraph.api.state import GraphState
 from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused
 from exportgraph.graph import terms as T
+from exportgraph.graph.build import lease
 from exportgraph.settings import Settings
 from exportgraph.sparql.guard import UPDATES_REFUSED, Verdicts, precheck
 from exportgraph.sparql.workers import EngineConfig, Job, NotAcceptable, WorkerPool, raise_for
@@ -408,8 +409,10 @@ def derived_file(dataset: Path, ext: str) -> Path:
         # A triple stated in two graphs is written twice in Turtle: the same graph, and no set in memory.
         items: Any = quads if fmt is ox.RdfFormat.JSON_LD else (q.triple for q in quads)
         tmp = target.with_name(f".{target.name}.tmp")
-        ox.serialize(items, output=str(tmp), format=fmt, prefixes=_prefixes())
-        tmp.replace(target)
+        tmp.touch()
+        with lease(tmp):  # a build removes temp files, but not one under a lease: this one is being written
+            ox.serialize(items, output=str(tmp), format=fmt, prefixes=_prefixes())
+            tmp.replace(target)
         for old in target.parent.glob(f"*.{ext}"):
             if old != target:
                 old.unlink(missing_ok=True)
