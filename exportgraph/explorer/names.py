@@ -41,10 +41,12 @@ def facts(store: GraphStore, iris: list[str]) -> dict[str, Facts]:
     """The FIELDS of each IRI (several values per field, English literals first)."""
     out: dict[str, Facts] = defaultdict(lambda: defaultdict(list))
     props = {_expand(c): name for c, name in FIELDS.items()}
-    values_p = " ".join(f"<{p}>" for p in props)
+    # One VALUES block and a FILTER on ?p: two VALUES blocks make Oxigraph join their cross product first
+    # (300 subjects x every field), 30-70x slower on the largest views.
+    in_p = ", ".join(f"<{p}>" for p in props)
     for start in range(0, len(iris), 300):
         chunk = " ".join(f"<{i}>" for i in iris[start:start + 300])
-        rows = store.select(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?p {{ {values_p} }} ?s ?p ?o
+        rows = store.select(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o FILTER(?p IN ({in_p}))
             FILTER(!isLiteral(?o) || lang(?o) = "" || lang(?o) = "en") }} ORDER BY ?s ?p ?o""")
         for r in rows:
             out[value(r["s"])][props[value(r["p"])]].append(str(value(r["o"])))
