@@ -27,6 +27,7 @@ from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402 - after the importorskip
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -114,9 +115,17 @@ class Walk:
         element.click()
         self.clicks += 1
 
-    def wait_for(self, css: str) -> str:
-        text: str = WebDriverWait(self.driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, css)).text
-        return text
+    def wait_for(self, css: str, containing: str = "") -> str:
+        """The text of the first element matching css once it contains `containing`; an element of the page
+        being left (stale, or still showing the old text) is waited past, not read."""
+
+        def ready(d: Any) -> tuple[str] | None:
+            text: str = d.find_element(By.CSS_SELECTOR, css).text
+            return (text,) if containing in text else None
+
+        found: tuple[str] = WebDriverWait(
+            self.driver, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(ready)
+        return found[0]
 
     def done(self, *expected: str) -> None:
         body = self.driver.find_element(By.TAG_NAME, "body").text
@@ -135,7 +144,7 @@ def test_path_converge_diverge_at_two_dates_and_what_changed(driver: Any, base: 
     walk.driver.find_element(By.CSS_SELECTOR, "#compare-as-of").clear()
     walk.type_date("#compare-as-of", "2023-12-31")
     walk.click("#compare-submit")
-    assert "2023-12-31" in walk.wait_for("#heatmap caption")
+    assert "2023-12-31" in walk.wait_for("#heatmap caption", containing="2023-12-31")
     heat = walk.driver.find_element(By.ID, "heatmap").text
     assert "converge" in heat and "diverge" in heat
     walk.type_date("#changes-before", "2023-12-31")
