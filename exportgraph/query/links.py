@@ -83,9 +83,11 @@ def different_items(store: GraphStore, iris: list[str]) -> list[tuple[str, str]]
     """Pairs among these entries that a 'same code, different item' record keeps apart."""
     if len(iris) < 2:
         return []
-    rows = store.select(f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(iris)} }} VALUES ?b {{ {_values(iris)} }}
+    # One VALUES block, the other end kept in Python: two VALUES blocks are joined as their cross product first.
+    rows = store.select(f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(iris)} }}
         ?c eg:correspondenceOf ?a ; eg:correspondsTo ?b ; eg:matchType ?t . ?t skos:notation "different-item" }}""")
-    return sorted({(rid(value(r["a"])) or "", rid(value(r["b"])) or "") for r in rows})
+    wanted = set(iris)
+    return sorted({(rid(value(r["a"])) or "", rid(value(r["b"])) or "") for r in rows if value(r["b"]) in wanted})
 
 
 def summary(link: Json) -> str:
