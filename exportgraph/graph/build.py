@@ -166,7 +166,7 @@ def compile_dataset(data_dir: Path, progress: Progress | None = None,
     stages.end("compile")
     say(f"validating {len(store):,} quads against the SHACL shapes")
     checks = load_checks(ontology_text("shapes.ttl"), ontology_text("exportgraph.ttl"))
-    violations = validate(store, checks, limit=500 if all_errors else 50)
+    violations = validate(store, checks, limit=500 if all_errors else 50, workers=min(os.cpu_count() or 1, 4))
     say(f"validated: {len(checks)} checks, {len(violations)} violation(s)")
     if violations:
         raise _violations(violations, where, all_errors)
