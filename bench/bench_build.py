@@ -2,8 +2,10 @@
 
 1. `exportgraph build` in a subprocess (wall time, CPU, peak RSS of that child from os.wait4): first with an
    empty parse cache (XDG_CACHE_HOME set to a new temporary directory), then warm (same cache, new build
-   directory). Reference: loading the finished dataset into pyoxigraph (bulk_load) in a subprocess, the floor
-   any build pays to hand over its result.
+   directory), each --build-runs times. Per stage (parse, compile, validate, serialise, write), the wall and
+   CPU seconds and the peak RSS after it, as the build reports them in its last progress line ("stage times:").
+   Goals: cold build under 45 s, peak RSS under 1 GB (PASS / FAIL). Reference: loading the finished dataset
+   into pyoxigraph (bulk_load) in a subprocess, the floor any build pays to hand over its result.
 2. p50 / p95 / p99 over >= --calls calls (bounded by --budget seconds a function) of the crosswalk of EU 3B001
    with its parameters compared to its counterparts' (compare_parameters),
    items.crosswalk('eu/list/annex-i/2025-11-15/3B001'), items.lookup('3B001'),
@@ -13,7 +15,7 @@
    dataset (fewer calls; skipped with --no-server).
 
     python bench/bench_build.py [--build-dir /tmp/bench-build] [--calls 200] [--budget 120] [--no-server]
-                                [--skip-build]
+                                [--skip-build | --only-build] [--build-runs 1]
 
 The median of the crosswalk with its parameters compared must be under 20 ms: the script says PASS or FAIL.
 Writes bench/results/bench_build.json.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -53,6 +56,9 @@ from exportgraph.query import compare as C  # noqa: E402
 from exportgraph.query import items, parameters  # noqa: E402
 
 CROSSWALK_GOAL_S = 0.020
+BUILD_GOAL_S = 45.0  # cold build, wall
+BUILD_GOAL_MB = 1000.0  # peak RSS of any build
+STAGE = re.compile(r"(\w+) ([\d.]+) s \(CPU ([\d.]+) s, peak (\d+) MB\)")
 
 
 def crosswalk_with_parameters(store: GraphStore) -> Any:
@@ -149,21 +155,34 @@ def anatomy(store: Timed, fn: Callable[[GraphStore], Any], repeats: int = 21) ->
             "slowest": [{"ms": medians[i] * 1000, "query": short(texts[i])} for i in ranked[:3]]}
 
 
-def build_runs(data_dir: Path, dataset_for_load: Path, tmp: Path, timeout: float) -> dict[str, Any]:
-    cache = tmp / "xdg-cache"
-    cache.mkdir()
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+def stage_times(stderr: str) -> dict[str, dict[str, float]]:
+    """The build's own figures per stage, from its "stage times:" progress line."""
+    line = next((ln for ln in stderr.splitlines() if "stage times:" in ln), "")
+    return {m[1]: {"wall_s": float(m[2]), "cpu_s": float(m[3]), "peak_mb": float(m[4])}
+            for m in STAGE.finditer(line)}
+
+
+def build_runs(data_dir: Path, dataset_for_load: Path, tmp: Path, timeout: float, runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for label, build_dir in (("cold (empty parse cache)", tmp / "build-cold"), ("warm (parse cache filled)",
-                                                                                tmp / "build-warm")):
-        print(f"  build, {label} ...", end=" ", flush=True)
-        cmd = [sys.executable, "-m", "exportgraph", "build", "--build-dir", str(build_dir), "--data-dir",
-               str(data_dir), "--quiet"]
-        run = spawn_rss(cmd, env=env, timeout=timeout, stdout_path=tmp / f"{build_dir.name}.log")
-        if run["returncode"] != 0:
-            run["error"] = (tmp / f"{build_dir.name}.err").read_text()[-1000:]
-        out[label] = run
-        print(f"{run['wall_s']:.1f} s, peak {run['maxrss_mb']:.0f} MB, rc {run['returncode']}", flush=True)
+    for n in range(1, runs + 1):
+        cache = tmp / f"xdg-cache-{n}"
+        cache.mkdir()
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        for label, build_dir in ((f"cold (empty parse cache) #{n}", tmp / f"build-cold-{n}"),
+                                 (f"warm (parse cache filled) #{n}", tmp / f"build-warm-{n}")):
+            print(f"  build, {label} ...", end=" ", flush=True)
+            cmd = [sys.executable, "-m", "exportgraph", "build", "--build-dir", str(build_dir), "--data-dir",
+                   str(data_dir)]
+            load_before = os.getloadavg()[0]
+            run = spawn_rss(cmd, env=env, timeout=timeout, stdout_path=tmp / f"{build_dir.name}.log")
+            stderr = (tmp / f"{build_dir.name}.err").read_text()
+            if run["returncode"] != 0:
+                run["error"] = stderr[-1000:]
+            run["stages"] = stage_times(stderr)
+            run["load_average"] = [load_before, os.getloadavg()[0]]
+            out[label] = run
+            print(f"{run['wall_s']:.1f} s, peak {run['maxrss_mb']:.0f} MB, rc {run['returncode']}, "
+                  f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}", flush=True)
     code = ("import sys, pyoxigraph as ox; s = ox.Store(); "
             "s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); print(len(s))")
     print("  reference: pyoxigraph bulk_load of the dataset ...", end=" ", flush=True)
@@ -171,6 +190,30 @@ def build_runs(data_dir: Path, dataset_for_load: Path, tmp: Path, timeout: float
     out["reference: load the dataset into pyoxigraph"] = ref
     print(f"{ref['wall_s']:.1f} s, peak {ref['maxrss_mb']:.0f} MB", flush=True)
     return out
+
+
+def print_builds(b: dict[str, Any]) -> dict[str, Any]:
+    ref = b["reference: load the dataset into pyoxigraph"]
+    rows = [[k, f"{v['wall_s']:.1f}", f"{v['user_s'] + v['sys_s']:.1f}", f"{v['maxrss_mb']:,.0f}",
+             ratio(v["wall_s"], ref["wall_s"]), ratio(v["maxrss_mb"], ref["maxrss_mb"]),
+             " -> ".join(f"{x:.1f}" for x in v.get("load_average", []))] for k, v in b.items()]
+    print("\n== build (subprocess; peak RSS from os.wait4)")
+    print(table(["run", "wall s", "CPU s", "peak RSS MB", "wall / load", "RSS / load", "load average"], rows))
+    runs = {k: v for k, v in b.items() if v.get("stages")}
+    names = list(dict.fromkeys(name for v in runs.values() for name in v["stages"]))
+    print("\n== build stages as the build reports them: wall s / CPU s (peak RSS MB after the stage)")
+    print(table(["run", *names], [[k, *(f"{v['stages'][n]['wall_s']:.1f} / {v['stages'][n]['cpu_s']:.1f} "
+                                       f"({v['stages'][n]['peak_mb']:.0f})" if n in v["stages"] else "-"
+                                       for n in names)] for k, v in runs.items()]))
+    cold = [v for k, v in b.items() if k.startswith("cold")]
+    builds = [v for k, v in b.items() if not k.startswith("reference")]
+    worst_cold = max(v["wall_s"] for v in cold)
+    worst_rss = max(v["maxrss_mb"] for v in builds)
+    failed = any(v["returncode"] != 0 for v in builds)
+    verdict = "PASS" if worst_cold < BUILD_GOAL_S and worst_rss < BUILD_GOAL_MB and not failed else "FAIL"
+    print(f"\nslowest cold build {worst_cold:.1f} s (goal < {BUILD_GOAL_S:.0f} s), highest peak RSS "
+          f"{worst_rss:,.0f} MB (goal < {BUILD_GOAL_MB:,.0f} MB): {verdict}")
+    return {"cold_wall_s": worst_cold, "peak_rss_mb": worst_rss, "verdict": verdict}
 
 
 def main() -> None:
@@ -182,6 +225,8 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per function at most")
     parser.add_argument("--build-timeout", type=float, default=600.0)
     parser.add_argument("--skip-build", action="store_true", help="only the latencies")
+    parser.add_argument("--only-build", action="store_true", help="only the builds, no latencies")
+    parser.add_argument("--build-runs", type=int, default=1, help="cold + warm pairs, each with a new cache")
     parser.add_argument("--no-server", action="store_true", help="no Oxigraph server reference")
     args = parser.parse_args()
 
@@ -192,7 +237,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
         tmp = Path(tmp_name)
         if not args.skip_build:
-            results["build"] = build_runs(args.data_dir, dataset, tmp, args.build_timeout)
+            results["build"] = build_runs(args.data_dir, dataset, tmp, args.build_timeout, args.build_runs)
+            results["build_goal"] = print_builds(results["build"])
+        if args.only_build:
+            out = write_results("bench_build", {"versions": versions("pyoxigraph", "oxigraph", "rdflib"),
+                                                "settings": vars(args), **results})
+            print(f"results: {out}")
+            return
 
         t0 = time.perf_counter()
         embedded = EmbeddedStore.from_file(dataset)
@@ -218,13 +269,7 @@ def main() -> None:
         results["embedded_load_s"] = load_s
 
     if "build" in results:
-        b = results["build"]
-        ref = b["reference: load the dataset into pyoxigraph"]
-        rows = [[k, f"{v['wall_s']:.1f}", f"{v['user_s'] + v['sys_s']:.1f}", f"{v['maxrss_mb']:,.0f}",
-                 ratio(v["wall_s"], ref["wall_s"]), ratio(v["maxrss_mb"], ref["maxrss_mb"])]
-                for k, v in b.items()]
-        print("\n== build (subprocess; peak RSS from os.wait4)")
-        print(table(["run", "wall s", "CPU s", "peak RSS MB", "wall / load", "RSS / load"], rows))
+        print_builds(results["build"])
     rows = []
     for name, v in results["latency"].items():
         e, srv = v["embedded"], v.get("server")

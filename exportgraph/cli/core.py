@@ -64,8 +64,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import compile_dataset
 
-    lines, data = compile_dataset(settings.data_dir, build_progress(False), all_errors=True)
-    print(f"valid: {len(data.records)} records from {len(data.files)} files, {len(lines)} quads conform")
+    compiled = compile_dataset(settings.data_dir, build_progress(False), all_errors=True)
+    print(f"valid: {compiled.records} records from {compiled.files} files, {len(compiled.lines)} quads conform")
     return 0
 
 

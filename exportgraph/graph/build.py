@@ -22,10 +22,12 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +36,10 @@ try:
     import fcntl
 except ImportError:  # not POSIX: no leases; old datasets are then kept, never removed
     fcntl = None  # type: ignore[assignment]
+try:
+    import resource
+except ImportError:  # not POSIX: no peak RSS in the stage times
+    resource = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
@@ -41,8 +47,9 @@ import exportgraph
 from exportgraph.exc import BuildMissing, BuildWriteFailed, DataError, ModelError, ValidationFailed
 from exportgraph.graph import terms as T
 from exportgraph.graph.compile import Compiler
+from exportgraph.graph.nquads import digest, file_sha256, sorted_lines, write_atomic
 from exportgraph.graph.records import DataSet, Source, read_data
-from exportgraph.graph.shacl import load_checks, validate
+from exportgraph.graph.shacl import Violation, load_checks, validate
 from exportgraph.ontology.generate import owl_turtle, shapes_turtle
 from exportgraph.ontology.model import load_model
 
@@ -94,45 +101,100 @@ def _ontology_quads() -> list[ox.Quad]:
     return quads
 
 
-def compile_dataset(data_dir: Path, progress: Progress | None = None,
-                    all_errors: bool = False, cache: Path | None = None) -> tuple[list[str], DataSet]:
-    """Read, compile and validate; return the sorted N-Quads lines.
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled, validated dataset: its sorted N-Quads lines, the figures of the data it came from, and how
+    long each stage took: wall and CPU seconds, and the process's peak RSS after it (MB)."""
 
-    Stops at the first bad record, or with all_errors, reports every bad file and record.
+    lines: list[bytes]
+    records: int
+    files: int
+    sources: int
+    data_as_of: str | None
+    records_by_class: dict[str, int]
+    hashes: dict[str, str]
+    stages: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+
+class _Stages:
+    def __init__(self) -> None:
+        self.done: dict[str, tuple[float, float, float]] = {}
+        self._t, self._cpu = time.perf_counter(), time.process_time()
+
+    def end(self, name: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        self.done[name] = (now - self._t, cpu - self._cpu, peak_rss_mb())
+        self._t, self._cpu = now, cpu
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB (0 where the platform does not say)."""
+    if resource is None:
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def compile_dataset(data_dir: Path, progress: Progress | None = None,
+                    all_errors: bool = False, cache: Path | None = None) -> Compiled:
+    """Read, compile and validate; return the sorted N-Quads lines and the figures of the data.
+
+    Stops at the first bad record, or with all_errors, reports every bad file and record. Memory: the records
+    and the store are held together only while compiling; the records go before the store is validated and
+    dumped, and the quads go into the store in batches.
     """
     say = progress or (lambda msg: log.info("%s", msg))
+    stages = _Stages()
     say("checking the ontology")
     check_generated()
     model = load_model()
     errors: list[DataError] | None = [] if all_errors else None
     data = read_data(model, data_dir, errors, cache, say)
     _derived_source(data)
-    say(f"compiling {len(data.records):,} records from {len(data.files)} files")
-    quads = Compiler(model, data, errors).compile() + _ontology_quads()
-    say(f"compiled {len(data.records):,} records into {len(quads):,} quads")
+    stages.end("parse")
+    figures = _figures(data)
+    say(f"compiling {figures['records']:,} records from {figures['files']} files")
+    store = ox.Store()
+    compiler = Compiler(model, data, errors, sink=store.extend)
+    compiler.compile()
+    store.extend(_ontology_quads())
     if errors:
         raise DataError(f"{len(errors)} error(s):\n  " + "\n  ".join(e.message for e in errors))
-    store = ox.Store()
-    store.extend(quads)
+    where = {rid: rec.path for rid, rec in data.records.items()}  # what a violation message names
+    del data, compiler  # the records: about 250 MB of Python objects on the real data
+    say(f"compiled {figures['records']:,} records into {len(store):,} quads")
+    stages.end("compile")
     say(f"validating {len(store):,} quads against the SHACL shapes")
     checks = load_checks(ontology_text("shapes.ttl"), ontology_text("exportgraph.ttl"))
-    violations = validate(store, checks, limit=500 if all_errors else 50)
+    violations = validate(store, checks, limit=500 if all_errors else 50, workers=min(os.cpu_count() or 1, 4))
     say(f"validated: {len(checks)} checks, {len(violations)} violation(s)")
     if violations:
-        lines = []
-        for v in violations[: (len(violations) if all_errors else 20)]:
-            rid = T.local_id(v.focus.split("#", 1)[0])
-            rec = data.records.get(rid or "")
-            where = f"{rec.path}:{rec.id}" if rec else v.focus
-            lines.append(f"{where}: {v.shape}: {v.message}")
-        more = f" (showing {len(lines)} of {len(violations)})" if len(violations) > len(lines) else ""
-        sep = "\n  " if all_errors else "; "
-        raise ValidationFailed(f"{len(violations)} SHACL violation(s){more}:{sep}" + sep.join(lines))
+        raise _violations(violations, where, all_errors)
+    stages.end("validate")
     say("serialising the quads")
-    text = store.dump(format=ox.RdfFormat.N_QUADS)
-    assert text is not None
-    lines = sorted(set(text.decode("utf-8").splitlines(keepends=True)))
-    return lines, data
+    lines = sorted_lines(store)
+    del store
+    stages.end("serialise")
+    return Compiled(lines=lines, stages=stages.done, **figures)
+
+
+def _figures(data: DataSet) -> dict[str, Any]:
+    issued = max((s.issued for s in data.sources.values() if s.issued), default=None)
+    classes = Counter(rec.type for rec in data.records.values())
+    return {"records": len(data.records), "files": len(data.files), "sources": len(data.sources),
+            "data_as_of": issued.isoformat() if issued else None,
+            "records_by_class": dict(sorted(classes.items())), "hashes": dict(data.hashes)}
+
+
+def _violations(violations: list[Violation], where: dict[str, str], all_errors: bool) -> ValidationFailed:
+    lines = []
+    for v in violations[: (len(violations) if all_errors else 20)]:
+        rid = T.local_id(v.focus.split("#", 1)[0])
+        path = where.get(rid or "")
+        lines.append(f"{f'{path}:{rid}' if path else v.focus}: {v.shape}: {v.message}")
+    more = f" (showing {len(lines)} of {len(violations)})" if len(violations) > len(lines) else ""
+    sep = "\n  " if all_errors else "; "
+    return ValidationFailed(f"{len(violations)} SHACL violation(s){more}:{sep}" + sep.join(lines))
 
 
 def default_cache() -> Path:
@@ -145,65 +207,46 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _graph_counts(lines: list[str]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for line in lines:
-        graph = line.rstrip(" .\n").rsplit(" ", 1)[-1]
-        counts[graph.strip("<>")] += 1
-    return dict(sorted(counts.items()))
-
-
 def build(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> Build:
     say = progress or (lambda msg: log.info("%s", msg))
-    lines, data = _compile_with_cache(data_dir, say)
-    payload = "".join(lines).encode("utf-8")
-    digest = _sha(payload)
-    name = f"dataset-{digest[:12]}.nq"
-    inputs = input_hashes(data_dir, data.hashes)
-    classes = Counter(rec.type for rec in data.records.values())
+    compiled = _compile_with_cache(data_dir, say)
+    started, cpu = time.perf_counter(), time.process_time()
+    lines = compiled.lines
+    made = digest(lines)
+    name = f"dataset-{made.sha256[:12]}.nq"
+    inputs = input_hashes(data_dir, compiled.hashes)
     manifest: dict[str, Any] = {
         "exportgraph_version": exportgraph.__version__,
         "ontology_version": load_model().version,
         "dataset": name,
         "format": "application/n-quads",
         "quads": len(lines),
-        "records": len(data.records),
-        "sources": len(data.sources),
-        "data_as_of": max((s.issued for s in data.sources.values() if s.issued), default=None),
-        "records_by_class": dict(sorted(classes.items())),
-        "graphs": _graph_counts(lines),
+        "records": compiled.records,
+        "sources": compiled.sources,
+        "data_as_of": compiled.data_as_of,
+        "records_by_class": compiled.records_by_class,
+        "graphs": made.graphs,
         "inputs": inputs,
-        "outputs": {name: {"sha256": digest, "bytes": len(payload)}},
+        "outputs": {name: {"sha256": made.sha256, "bytes": made.bytes}},
     }
-    if manifest["data_as_of"] is not None:
-        manifest["data_as_of"] = manifest["data_as_of"].isoformat()
     with _writing(out_dir), _build_lock(out_dir):
         _remove_temp_files(out_dir)
         target = out_dir / name
-        say(f"writing {target} ({len(payload) / 1e6:.1f} MB) and {MANIFEST}")
-        if not (target.exists() and _sha(target.read_bytes()) == digest):
-            _atomic_write(target, payload)
+        say(f"writing {target} ({made.bytes / 1e6:.1f} MB) and {MANIFEST}")
+        if not (target.exists() and file_sha256(target) == made.sha256):
+            write_atomic(target, lines)
         previous = read_manifest(out_dir, required=False)
-        _atomic_write(out_dir / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        write_atomic(out_dir / MANIFEST, [(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()])
         _remove_unused(out_dir, {name, str(previous.manifest["dataset"]) if previous else ""})
+    stages = {**compiled.stages,
+              "write": (time.perf_counter() - started, time.process_time() - cpu, peak_rss_mb())}
+    say("stage times: " + ", ".join(f"{k} {t:.1f} s (CPU {c:.1f} s, peak {mb:.0f} MB)"
+                                    for k, (t, c, mb) in stages.items()))
     log.info("built %s: %d quads in %d graphs", name, len(lines), len(manifest["graphs"]))
     return Build(out_dir, manifest)
 
 
-def _compile_with_cache(data_dir: Path, progress: Progress) -> tuple[list[str], DataSet]:
+def _compile_with_cache(data_dir: Path, progress: Progress) -> Compiled:
     """compile_dataset with the parse cache; a cache that cannot be written is a warning, not a failure."""
     cache: Path | None = default_cache()
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,21 +27,45 @@ MATCH = {"exact": "exactMatch", "close": "closeMatch", "broad": "broadMatch",
          "narrow": "narrowMatch", "related": "relatedMatch"}
 
 
+Sink = Callable[[Iterable[Quad]], object]
+BATCH = 50_000  # quads handed to the sink at a time: the whole dataset is never a list of Python objects
+
+
 def nn(value: str) -> NamedNode:
     return NamedNode(value)
 
 
 class Compiler:
-    def __init__(self, model: Model, data: DataSet, errors: list[DataError] | None = None) -> None:
+    """Hands the quads to `sink` in batches (e.g. a store's extend); without a sink, keeps them in `quads`."""
+
+    def __init__(self, model: Model, data: DataSet, errors: list[DataError] | None = None,
+                 sink: Sink | None = None) -> None:
         self.model = model
         self.data = data
         self.errors = errors
+        self.sink = sink
         self.quads: list[Quad] = []
+        self.count = 0  # quads made (a quad made twice counts twice)
         self.eg = model.ns
         self.failed: set[str] = set()  # records that raised (collected with errors): no derived statements
+        self._nodes: dict[str, NamedNode] = {}  # predicates and graphs: few IRIs, each used many times
+
+    def _node(self, value: str) -> NamedNode:
+        node = self._nodes.get(value)
+        if node is None:
+            node = self._nodes[value] = NamedNode(value)
+        return node
 
     def _add(self, s: str, p: str, o: NamedNode | Literal, g: str) -> None:
-        self.quads.append(Quad(nn(s), nn(p), o, nn(g)))
+        self.quads.append(Quad(NamedNode(s), self._node(p), o, self._node(g)))
+        if self.sink is not None and len(self.quads) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        self.count += len(self.quads)
+        if self.sink is not None:
+            self.sink(self.quads)
+            self.quads = []
 
     def compile(self) -> list[Quad]:
         for src in sorted(self.data.sources.values(), key=lambda s: s.id):
@@ -55,21 +79,22 @@ class Compiler:
                 self.errors.append(exc)
                 self.failed.add(rec.id)
         self._derived()
+        self.flush()
         return self.quads
 
     def _source(self, src: Source) -> None:
         s = T.iri(src.id)
         for cls in ("SourceDocument",):
-            self._add(s, T.RDF + "type", nn(self.eg + cls), s)
-        self._add(s, T.RDF + "type", nn(T.PROV + "Entity"), s)
+            self._add(s, T.RDF + "type", self._node(self.eg + cls), s)
+        self._add(s, T.RDF + "type", self._node(T.PROV + "Entity"), s)
         for lang, text in sorted(src.title.items()):
             self._add(s, T.DCTERMS + "title", Literal(text, language=lang), s)
-        self._add(s, T.DCAT + "landingPage", Literal(src.url, datatype=nn(T.XSD + "anyURI")), s)
+        self._add(s, T.DCAT + "landingPage", Literal(src.url, datatype=self._node(T.XSD + "anyURI")), s)
         if src.issued:
             self._add(s, T.DCTERMS + "issued", Literal(src.issued.isoformat(), datatype=XSD_DATE), s)
         for lang, text in sorted(src.publisher.items()):
             self._add(s, T.DCTERMS + "publisher", Literal(text, language=lang), s)
-        self._add(s, self.eg + "sourceKind", nn(self.model.code_iri("SourceKind", src.kind)), s)
+        self._add(s, self.eg + "sourceKind", self._node(self.model.code_iri("SourceKind", src.kind)), s)
         if src.language:
             self._add(s, self.eg + "language", Literal(src.language), s)
 
@@ -79,7 +104,7 @@ class Compiler:
             if sid not in self.data.sources:
                 raise DataError(f"source {sid!r} is not defined in any data file", rec.path, rec.id)
         graph = T.iri(rec.sources[0][0])
-        self._add(s, T.RDF + "type", nn(self.eg + rec.type), graph)
+        self._add(s, T.RDF + "type", self._node(self.eg + rec.type), graph)
         allowed = self.model.allowed(rec.type)
         for curie, values in rec.props.items():
             spec = allowed[curie]
@@ -98,13 +123,13 @@ class Compiler:
                 raise DataError(f"{curie}: required on {rec.type}", rec.path, rec.id)
         self._validity(rec)
         if rec.unverified:
-            self._add(s, self.eg + "verification", nn(self.model.code_iri("Verification", "unverified")), graph)
+            self._add(s, self.eg + "verification", self._node(self.model.code_iri("Verification", "unverified")), graph)
         for n, (sid, locator) in enumerate(rec.sources, 1):
             self._add(s, T.PROV + "wasDerivedFrom", nn(T.iri(sid)), graph)
             if locator:
                 cite = f"{s}#cite-{n}"
                 self._add(s, self.eg + "citation", nn(cite), graph)
-                self._add(cite, T.RDF + "type", nn(self.eg + "Citation"), graph)
+                self._add(cite, T.RDF + "type", self._node(self.eg + "Citation"), graph)
                 self._add(cite, self.eg + "citedSource", nn(T.iri(sid)), graph)
                 self._add(cite, self.eg + "locator", Literal(locator), graph)
 
@@ -126,7 +151,7 @@ class Compiler:
             if str(value) not in self.model.schemes[scheme]:
                 codes = ", ".join(sorted(self.model.schemes[scheme]))
                 raise DataError(f"{key}: {value!r} is not a code of {scheme} ({codes})", rec.path, rec.id)
-            return nn(self.model.code_iri(scheme, str(value)))
+            return self._node(self.model.code_iri(scheme, str(value)))
         if rng == RESOURCE or rng.startswith("class:"):
             return self._reference(spec, value, rec)
         return self._literal(spec, value, rec)
@@ -160,7 +185,7 @@ class Compiler:
         if local == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise DataError(f"{key}: expected an integer, got {value!r}", rec.path, rec.id)
-            return Literal(str(value), datatype=nn(rng))
+            return Literal(str(value), datatype=self._node(rng))
         if local == "decimal":
             try:
                 number = Decimal(str(value))
@@ -169,15 +194,15 @@ class Compiler:
             if isinstance(value, bool) or not number.is_finite():
                 raise DataError(f"{key}: expected a number, got {value!r}", rec.path, rec.id)
             text = format(number.normalize(), "f")
-            return Literal(text if "." in text else text + ".0", datatype=nn(rng))
+            return Literal(text if "." in text else text + ".0", datatype=self._node(rng))
         if local == "boolean":
             if not isinstance(value, bool):
                 raise DataError(f"{key}: expected true or false, got {value!r}", rec.path, rec.id)
-            return Literal("true" if value else "false", datatype=nn(rng))
+            return Literal("true" if value else "false", datatype=self._node(rng))
         if local == "anyURI":
             if not isinstance(value, str) or not URL_RE.match(value):
                 raise DataError(f"{key}: expected an http(s) URL, got {value!r}", rec.path, rec.id)
-            return Literal(value, datatype=nn(rng))
+            return Literal(value, datatype=self._node(rng))
         if isinstance(value, (dict, list, dt.date, bool)):
             raise DataError(f"{key}: expected text, got {value!r}", rec.path, rec.id)
         text = str(value)
@@ -205,7 +230,7 @@ class Compiler:
         for members in _components(edges):
             digest = hashlib.sha256("\n".join(members).encode()).hexdigest()[:12]
             group = T.iri(f"crosswalk/{digest}")
-            self._add(group, T.RDF + "type", nn(T.SKOS + "Collection"), graph)
+            self._add(group, T.RDF + "type", self._node(T.SKOS + "Collection"), graph)
             codes = sorted({self._notation(m) for m in members})
             self._add(group, T.RDFS + "label", Literal("crosswalk group: " + ", ".join(codes), language="en"), graph)
             for member in members:

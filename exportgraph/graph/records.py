@@ -6,12 +6,15 @@ is compile.py's job.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import pickle
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,22 +281,61 @@ def read_file(model: Model, path: Path, root: Path, into: DataSet, cache: Path |
     into.files.append(path)
 
 
+PARALLEL_MIN_BYTES = 4_000_000  # YAML still to parse before worker processes pay for their start (~0.5 s)
+
+
+def _cached(path: Path, cache: Path) -> bool:
+    return (cache / f"{hashlib.sha256(CACHE_VERSION + path.read_bytes()).hexdigest()}.pickle").exists()
+
+
+def _fill_cache(path: Path, cache: Path) -> None:
+    """In a worker process: parse one file into the cache. An error is left for the reader to find and report,
+    in its order, as it would without workers."""
+    with contextlib.suppress(DataError, OSError):
+        parse_yaml(path, str(path), cache)
+
+
+def _warm_cache(paths: list[Path], cache: Path | None,
+                min_bytes: int = PARALLEL_MIN_BYTES) -> tuple[ProcessPoolExecutor | None, dict[Path, Future[None]]]:
+    """Start parsing the files the cache lacks in worker processes, one a CPU (YAML parsing holds the GIL), when
+    there are enough of them; the reader waits for a file's future before it reads the file."""
+    workers = min(os.cpu_count() or 1, 4)
+    if cache is None or workers < 2:
+        return None, {}
+    missing = [p for p in paths if not _cached(p, cache)]
+    if len(missing) < 2 or sum(p.stat().st_size for p in missing) < min_bytes:
+        return None, {}
+    # spawn, not fork: a build can run inside a process with threads (serve), which fork does not copy safely
+    pool = ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn"))
+    return pool, {p: pool.submit(_fill_cache, p, cache) for p in missing}
+
+
 def read_data(model: Model, root: Path, errors: list[DataError] | None = None,
-              cache: Path | None = None, progress: Callable[[str], None] | None = None) -> DataSet:
+              cache: Path | None = None, progress: Callable[[str], None] | None = None,
+              parallel_min_bytes: int = PARALLEL_MIN_BYTES) -> DataSet:
     """Read every file; with `errors`, collect each file's first error and go on; with `progress`, say how far
-    it got (about ten messages, whatever the number of files)."""
+    it got (about ten messages, whatever the number of files). With a cache, files it lacks are parsed in
+    worker processes first (when there are at least `parallel_min_bytes` of them); the result is the same."""
     if not root.is_dir():
         raise DataError("data directory not found", str(root))
     paths = sorted(root.rglob("*.yaml"))
     step = max(1, len(paths) // 10)
     data = DataSet()
-    for n, path in enumerate(paths, 1):
-        try:
-            read_file(model, path, root, data, cache)
-        except DataError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-        if progress and (n % step == 0 or n == len(paths)):
-            progress(f"parsing files {n}/{len(paths)} {path.relative_to(root)}")
+    pool, pending = _warm_cache(paths, cache, parallel_min_bytes)
+    try:
+        for n, path in enumerate(paths, 1):
+            if path in pending:
+                with contextlib.suppress(Exception):  # a worker that failed: this process parses the file
+                    pending.pop(path).result()
+            try:
+                read_file(model, path, root, data, cache)
+            except DataError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+            if progress and (n % step == 0 or n == len(paths)):
+                progress(f"parsing files {n}/{len(paths)} {path.relative_to(root)}")
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return data
