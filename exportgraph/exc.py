@@ -106,6 +106,15 @@ class StoreUnavailable(ExportGraphError):
     exit_code = 5
 
 
+class StoreIncomplete(ExportGraphError):
+    """The remote store is marked incomplete: a load is in progress or failed (the service answers 503; a
+    `load --into` that fails after it marked the store exits with this code, saying how far it got)."""
+
+    status = 503
+    exit_code = 8
+    retry_after = 10
+
+
 class BuildWriteFailed(ExportGraphError):
     """The build directory cannot be written (disk full, read-only, no permission): names the path."""
 

@@ -79,7 +79,8 @@ class Settings:
     header_timeout_s: float = field(default=10.0, metadata=_help(
         "Longest a client may take to send a request line and headers; then 408 and the connection is closed."))
     health_timeout_s: float = field(default=1.0, metadata=_help(
-        "Longest /api/health waits for the remote store before it reports the store unreachable."))
+        "Longest the background check of the remote store (every second) waits for an answer; /api/health and "
+        "every request read its cached result, never the store (a result older than max(3, 2 + this) s: unknown)."))
     max_build_age_days: float = field(default=0.0, metadata=_help(
         "A build older than this makes /api/health answer degraded (0: no limit)."))
 

@@ -9,6 +9,12 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
 fi
+# Virtuoso Open Source: the second remote store engine (tests/virtuoso.py starts one of its own).
+if ! command -v virtuoso-t >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq virtuoso-opensource >/dev/null
+fi
 python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip

@@ -4,7 +4,9 @@ Strategy: the real data in data/ is built once per test session into a temporary
 directory (`built`); every test that reads the graph uses that build, through the
 embedded store (`store`), the FastAPI app (`client`), or a real Oxigraph server
 started on 127.0.0.1 and loaded with the same dataset (`oxigraph_server`,
-`remote_store`). Tests of bad input build small data directories of their own
+`remote_store`), and a real Virtuoso Open Source server in a temporary directory, loaded by
+`exportgraph load --into` (`virtuoso_server`, `virtuoso_store`; skipped only where `virtuoso-t` is not
+installed: scripts/test.sh installs it). Tests of bad input build small data directories of their own
 (`tmp_data`). Nothing is mocked.
 """
 
@@ -24,6 +26,9 @@ import pytest
 from exportgraph.graph.build import Build, build
 from exportgraph.graph.store import EmbeddedStore, RemoteStore
 from exportgraph.settings import Settings
+
+from .virtuoso import Virtuoso
+from .virtuoso import binaries as virtuoso_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -118,10 +123,38 @@ def remote_store(oxigraph_server: str) -> Iterator[RemoteStore]:
     remote.close()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_server(built: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso server, set up as an operator must (tests/virtuoso.py) and loaded with `exportgraph load`."""
+    if virtuoso_binaries() is None:
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource: virtuoso-t and isql-vt)")
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
+    try:
+        server.wait()
+        server.setup()
+        loaded = subprocess.run([sys.executable, "-m", "exportgraph", "load", "--into", server.gsp_url, "--quiet",
+                                 "--build-dir", str(built.directory)], capture_output=True, text=True, check=False)
+        if loaded.returncode != 0:
+            pytest.fail(f"exportgraph load into Virtuoso failed: {loaded.stderr}")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso_server: Virtuoso) -> Iterator[RemoteStore]:
+    remote = RemoteStore(virtuoso_server.query_url)
+    yield remote
+    remote.close()
+
+
+STORES = {"embedded": "store", "oxigraph": "remote_store", "virtuoso": "virtuoso_store"}
+
+
+@pytest.fixture(params=sorted(STORES))
 def any_store(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """The same test against both backends."""
-    return request.getfixturevalue("store" if request.param == "embedded" else "remote_store")
+    """The same test against every backend: embedded, an Oxigraph server, a Virtuoso server."""
+    return request.getfixturevalue(STORES[request.param])
 
 
 @pytest.fixture()

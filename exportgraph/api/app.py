@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 import exportgraph
 from exportgraph.api import limits
 from exportgraph.api.state import GraphState, load_state
+from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
 
@@ -35,6 +36,11 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every class of routes at its limit still leaves threads free (see limits.ClassLimitMiddleware).
         anyio.to_thread.current_default_thread_limiter().total_tokens = limits.thread_pool_size(settings)
+        monitor: StoreMonitor | None = app.state.store_monitor
+        if monitor is not None:  # one check before the first request (bounded by health_timeout_s), then a thread
+            await anyio.to_thread.run_sync(monitor.poll)
+            monitor.start()
+            app.state.shutdown_hooks.append(monitor.stop)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
         for hook in hooks:
@@ -48,8 +54,12 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.state.settings = settings
     app.state.graph = loaded
     app.state.shutdown_hooks = []
+    app.state.store_monitor = None
+    if settings.store == "remote":
+        app.state.store_monitor = StoreMonitor(settings, lambda: len(app.state.graph.manifest.get("graphs") or {}) or None)
     _errors(app)
     _routes(app)
+    app.add_middleware(StoreGate, monitor=lambda: app.state.store_monitor)  # inside limits: its headers apply
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
     return app
 

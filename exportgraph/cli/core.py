@@ -147,15 +147,31 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+QUERY_URL_OF = {"/store": "/query", "/sparql-graph-crud": "/sparql", "/sparql-graph-crud-auth": "/sparql"}
+
+
+def query_url_for(gsp_url: str) -> str:
+    """The query endpoint beside a Graph Store Protocol endpoint (Oxigraph's /store, Virtuoso's /sparql-graph-crud)."""
+    for gsp, query in QUERY_URL_OF.items():
+        if gsp_url.rstrip("/").endswith(gsp):
+            return gsp_url.rstrip("/").removesuffix(gsp) + query
+    raise BadRequest(f"--into {gsp_url}: give its SPARQL query endpoint with --query-url")
+
+
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.graph.build import read_manifest
+    from exportgraph.graph.remoteload import Loader
     from exportgraph.graph.store import RemoteStore
 
     built = read_manifest(settings.build_dir)
     assert built is not None
-    remote = RemoteStore(args.query_url or args.into, settings.remote_timeout_s)
-    counts = remote.load(built.dataset, args.into)
-    print(f"loaded {sum(counts.values())} triples in {len(counts)} graphs into {args.into}")
+    remote = RemoteStore(args.query_url or query_url_for(args.into), settings.remote_timeout_s)
+    try:
+        report = Loader(remote, args.into, build_progress(args.quiet)).run(built.dataset)
+    finally:
+        remote.close()
+    print(f"loaded {report.quads} quads in {report.graphs} graphs into {args.into} in {report.seconds:.1f} s"
+          f"{f', removed {len(report.removed)} stale graph(s)' if report.removed else ''}; the store is marked complete")
     return 0
 
 
@@ -201,9 +217,14 @@ def register(add: Add, sub: Any, common: Any) -> None:
     p = add("export", cmd_export, "Write the built dataset as N-Quads, TriG, Turtle, N-Triples or JSON-LD.")
     p.add_argument("--format", choices=["nquads", "trig", "turtle", "ntriples", "jsonld"], default="nquads")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
-    p = add("load", cmd_load, "Push the built dataset into a remote store (Graph Store Protocol PUT per graph).")
-    p.add_argument("--into", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--query-url", help="its SPARQL query endpoint (for checks)")
+    p = add("load", cmd_load, "Push the built dataset into a remote store, all or nothing: the store is marked "
+            "incomplete (graph urn:exportgraph:load) before the first graph is written (a Graph Store Protocol PUT "
+            "each), stale graphs are removed, every graph is counted, and only then is it marked complete.")
+    p.add_argument("--into", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store "
+                   "(Oxigraph) or http://127.0.0.1:8890/sparql-graph-crud (Virtuoso)")
+    p.add_argument("--query-url", help="its SPARQL query endpoint (default: /query beside Oxigraph's /store, "
+                   "/sparql beside Virtuoso's /sparql-graph-crud)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     add("ontology", cmd_ontology, "Regenerate exportgraph.ttl and shapes.ttl from model.yaml.")
     settings_help = "\n".join(f"  {var} (default {default}): {text}" for var, default, text in describe())
     p = sub.add_parser("serve", help="Build if needed, then serve the API, SPARQL endpoint and pages.",

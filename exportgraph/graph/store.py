@@ -8,17 +8,20 @@ must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGra
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import re
 from abc import ABC, abstractmethod
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 
-from exportgraph.exc import BadRequest, QueryTimeout, StoreUnavailable
+from exportgraph.exc import BadRequest, NotFound, QueryTimeout, StoreUnavailable
 from exportgraph.graph.terms import sparql_prefixes
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,17 @@ Result = Any  # ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Triples
 PREFIXES = sparql_prefixes()
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+FORM = "application/x-www-form-urlencoded"
+# What a query's form is decided by: its first keyword once IRIs, strings and comments are set aside.
+_NOISE = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_FORM_WORD = re.compile(r"(?<![\w:?$])(select|ask|construct|describe)(?![\w:])", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (SELECT if none is found: the server then says what is wrong)."""
+    found = _FORM_WORD.search(_NOISE.sub(" ", sparql))
+    return found.group(1).upper() if found else "SELECT"
 
 
 def _rows(solutions: ox.QuerySolutions) -> list[Row]:
@@ -85,7 +99,12 @@ class EmbeddedStore(GraphStore):
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 server through the Protocol (queries) and the Graph Store Protocol (loads)."""
+    """A SPARQL 1.1 server through the Protocol (queries) and the Graph Store Protocol (loads).
+
+    Queries go as an HTML form (`query=`), which every server takes: Virtuoso 7.2 never answers a POST of
+    `application/sparql-query`. The Accept header follows the query's form: asked for JSON first, Virtuoso
+    answers a CONSTRUCT with a table of ?s ?p ?o, and a SELECT asked for N-Triples with a graph describing it.
+    """
 
     def __init__(self, query_url: str, timeout_s: float = 30.0) -> None:
         self.query_url = query_url
@@ -106,39 +125,58 @@ class RemoteStore(GraphStore):
         if response.status_code >= 500:
             log.info("the remote store at %s failed with HTTP %d", url, response.status_code)
             raise StoreUnavailable(f"the remote store failed with HTTP {response.status_code}")
+        if response.status_code == 404 and method == "DELETE":
+            raise NotFound("no such graph")
         if response.status_code >= 400:
             raise BadRequest(f"the remote store refused the request: {response.text[:300]}")
         return response
 
+    def _ask_remote(self, sparql: str, accept: str) -> httpx.Response:
+        return self._post(self.query_url, urlencode({"query": sparql}).encode("ascii"), FORM, accept)
+
     def query(self, sparql: str) -> Result:
-        accept = f"{JSON_RESULTS}, {N_TRIPLES};q=0.9"
-        response = self._post(self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+        graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        response = self._ask_remote(sparql, N_TRIPLES if graph else JSON_RESULTS)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind == JSON_RESULTS:
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            return _solutions(response.content)
         if kind in (N_TRIPLES, "text/plain"):
             triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
             return Triples(triples)
         raise StoreUnavailable(f"the remote store answered with an unexpected type {kind!r}")
 
     def raw(self, sparql: str, accept: str) -> tuple[bytes, str]:
-        response = self._post(self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+        response = self._ask_remote(sparql, accept)
         return response.content, response.headers.get("content-type", "application/octet-stream")
 
-    def load(self, dataset: Path, gsp_url: str) -> dict[str, int]:
-        """Replace each named graph of the dataset on the server (Graph Store Protocol PUT)."""
-        graphs: dict[str, list[str]] = defaultdict(list)
-        with dataset.open("r", encoding="utf-8") as fh:
-            for line in fh:
-                head, _, graph = line.rstrip(" .\n").rpartition(" ")
-                graphs[graph.strip("<>")].append(head + " .\n")
-        for graph, lines in sorted(graphs.items()):
-            self._post(gsp_url, "".join(lines).encode("utf-8"), N_TRIPLES, "*/*",
-                       params={"graph": graph}, method="PUT")
-        return {g: len(lines) for g, lines in sorted(graphs.items())}
+    def put_graph(self, gsp_url: str, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph (Graph Store Protocol PUT)."""
+        self._post(gsp_url, ntriples, N_TRIPLES, "*/*", params={"graph": graph}, method="PUT")
+
+    def delete_graph(self, gsp_url: str, graph: str) -> None:
+        """Remove one named graph (Graph Store Protocol DELETE); a graph already gone is no error."""
+        with contextlib.suppress(NotFound):
+            self._post(gsp_url, b"", N_TRIPLES, "*/*", params={"graph": graph}, method="DELETE")
 
     def close(self) -> None:
         self.client.close()
+
+
+def _solutions(content: bytes) -> ox.QuerySolutions | ox.QueryBoolean:
+    try:
+        return ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError:
+        pass
+    # Virtuoso names blank nodes `nodeID://b10000`, which is no blank node label: give each a label of its own.
+    try:
+        answer = json.loads(content)
+        for row in answer.get("results", {}).get("bindings", []):
+            for term in row.values():
+                if term.get("type") == "bnode":
+                    term["value"] = "b" + re.sub(r"[^A-Za-z0-9]", "_", term["value"])
+        return ox.parse_query_results(json.dumps(answer).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    except (ValueError, SyntaxError, AttributeError) as exc:
+        raise StoreUnavailable(f"the remote store sent results that do not parse ({exc})") from None
 
 
 class Triples:

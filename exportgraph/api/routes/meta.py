@@ -1,8 +1,8 @@
 """Health and build information.
 
 `/api/health` is an `async def` with no synchronous dependency: FastAPI would run one in the shared
-thread pool, and health must answer while that pool is full. Its checks are in memory, except the
-remote store's, which is one `ASK {}` (and a count of named graphs) bounded by a short timeout.
+thread pool, and health must answer while that pool is full. Its checks are in memory: the remote
+store's is the status a background thread keeps (api/storestatus.py), with its age; health never waits on the store.
 """
 
 from __future__ import annotations
@@ -10,48 +10,25 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 import exportgraph
 from exportgraph.api.deps import State
 from exportgraph.api.state import GraphState
+from exportgraph.api.storestatus import StoreMonitor
 from exportgraph.graph.build import MANIFEST
-from exportgraph.settings import Settings
 
 router = APIRouter(tags=["meta"])
-GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }"
 
 
-async def _remote(settings: Settings, expected_graphs: int | None) -> dict[str, Any]:
-    timeout = httpx.Timeout(settings.health_timeout_s)
-    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
-    started = time.monotonic()
-    try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
-            answer = await client.post(settings.remote_query_url, content=b"ASK {}", headers=headers)
-            answer.raise_for_status()
-            out: dict[str, Any] = {"ok": True, "reachable": True}
-            if expected_graphs is not None:
-                counted = await client.post(settings.remote_query_url, content=GRAPH_COUNT.encode(), headers=headers)
-                counted.raise_for_status()
-                graphs = int(counted.json()["results"]["bindings"][0]["n"]["value"])
-                out.update(graphs=graphs, expected_graphs=expected_graphs, complete=graphs >= expected_graphs)
-                out["ok"] = out["complete"]
-    except httpx.TimeoutException:
-        return {"ok": False, "reachable": False, "detail": f"no answer within {settings.health_timeout_s:g} s"}
-    except (httpx.HTTPError, ValueError, KeyError, IndexError) as exc:
-        return {"ok": False, "reachable": False, "detail": f"the remote store failed ({type(exc).__name__})"}
-    out["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
-    return out
-
-
-async def store_check(state: GraphState) -> dict[str, Any]:
-    settings = state.settings
-    if settings.store == "remote":
-        graphs = state.manifest.get("graphs")
-        return {"kind": "remote", **await _remote(settings, len(graphs) if graphs else None)}
+def store_check(request: Request) -> dict[str, Any]:
+    state: GraphState = request.app.state.graph
+    if state.settings.store == "remote":
+        monitor: StoreMonitor | None = request.app.state.store_monitor
+        if monitor is None:
+            return {"kind": "remote", "ok": False, "reachable": False, "detail": "the store is not checked"}
+        return {"kind": "remote", **monitor.snapshot()}
     try:  # the embedded store is in this process: microseconds, on the event loop
         state.store.ask("ASK {}")
     except Exception as exc:  # noqa: BLE001 - reported, not raised: health must answer
@@ -91,7 +68,7 @@ def build_check(state: GraphState) -> dict[str, Any]:
 @router.get("/api/health", summary="Whether the store, the SPARQL workers and the build are well (503 if not)")
 async def health(request: Request) -> JSONResponse:
     state: GraphState = request.app.state.graph
-    checks = {"store": await store_check(state), "sparql": sparql_check(request), "build": build_check(state)}
+    checks = {"store": store_check(request), "sparql": sparql_check(request), "build": build_check(state)}
     if not checks["store"]["ok"]:
         status = "failing"  # nothing can be answered
     elif all(c["ok"] for c in checks.values()):

@@ -1,0 +1,112 @@
+"""The remote store's status, cached: checked by a background thread, read by health and by every request.
+
+No request waits on the store for it: a thread asks the store every POLL_S seconds (its mark, see
+graph/remoteload.py, or for an unmarked store its graph count), each time within health_timeout_s, and
+keeps the answer with its time. A status older than stale_after_s counts as unknown (the store hangs, or
+the thread does). `StoreGate` answers 503 to REST, pages and SPARQL while the store is known incomplete;
+while it is unreachable or unknown, requests go through and meet the store's own error (502/504).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from exportgraph.api.limits import send_error
+from exportgraph.exc import ExportGraphError, QueryTimeout, StoreIncomplete
+from exportgraph.graph.remoteload import store_status
+from exportgraph.graph.store import RemoteStore
+from exportgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+POLL_S = 1.0
+INCOMPLETE = ("the store is incomplete: a load is in progress or failed; the service answers again once "
+              "`exportgraph load --into` completes")
+
+
+class StoreMonitor:
+    """The cached status of a remote store, refreshed by its own thread."""
+
+    def __init__(self, settings: Settings, expected_graphs: Callable[[], int | None]) -> None:
+        self.settings, self.expected_graphs = settings, expected_graphs
+        self.stale_after_s = max(3.0, 2 * POLL_S + settings.health_timeout_s)
+        self.status: dict[str, Any] = {"reachable": False, "state": "unknown", "detail": "not checked yet"}
+        self.checked = 0.0  # time.monotonic() of the last answer (or failure) recorded
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def poll(self) -> None:
+        """Ask the store once (at most health_timeout_s per request) and record the answer."""
+        remote = RemoteStore(self.settings.remote_query_url, self.settings.health_timeout_s)
+        started = time.monotonic()
+        try:
+            found: dict[str, Any] = {"reachable": True, **store_status(remote, self.expected_graphs())}
+        except QueryTimeout:
+            found = {"reachable": False, "state": "unknown",
+                     "detail": f"no answer within {self.settings.health_timeout_s:g} s"}
+        except ExportGraphError as exc:
+            found = {"reachable": False, "state": "unknown", "detail": exc.message}
+        except Exception as exc:  # noqa: BLE001 - recorded, not raised: the thread must keep running
+            log.warning("checking the remote store failed: %s: %s", type(exc).__name__, exc)
+            found = {"reachable": False, "state": "unknown", "detail": f"the check failed ({type(exc).__name__})"}
+        finally:
+            remote.close()
+        found["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
+        self.status, self.checked = found, time.monotonic()
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="store-monitor", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(POLL_S):
+            self.poll()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The last status with its age; unknown (not ok) once older than stale_after_s."""
+        age = time.monotonic() - self.checked if self.checked else None
+        out = dict(self.status)
+        out["age_s"] = round(age, 2) if age is not None else None
+        if age is None or age > self.stale_after_s:
+            out.update(reachable=False, state="unknown",
+                       detail=f"no status for {age:.1f} s (the store does not answer)" if age else out.get("detail"))
+        out["ok"] = bool(out["reachable"]) and out["state"] in ("complete", "unmarked")
+        if out["state"] == "incomplete":
+            out["detail"] = INCOMPLETE
+        return out
+
+    def incomplete(self) -> bool:
+        """Known incomplete (by the last status recorded, however old: a store that stopped answering after it
+        was found incomplete has not become complete)."""
+        return self.status.get("state") == "incomplete"
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+OPEN = ("/api/health", "/static/", "/docs", "/openapi.json", "/redoc", "/favicon")
+
+
+class StoreGate:
+    """Pure ASGI middleware: 503 with Retry-After to everything but health, docs and static files while the
+    remote store is known incomplete. Reads the cached status only."""
+
+    def __init__(self, app: ASGIApp, monitor: Callable[[], StoreMonitor | None]) -> None:
+        self.app, self.monitor = app, monitor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        monitor = self.monitor() if scope["type"] == "http" else None
+        path: str = scope.get("path", "")
+        if monitor is None or not monitor.incomplete() or path.startswith(OPEN):
+            await self.app(scope, receive, send)
+            return
+        page = not path.startswith(("/api/", "/sparql"))
+        await send_error(send, StoreIncomplete(INCOMPLETE), close=False, page=page)
