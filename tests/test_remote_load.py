@@ -195,3 +195,14 @@ def test_health_reads_a_cached_status_while_the_store_hangs(small: Build, oxigra
     assert last["status"] == "failing" and not store["ok"] and not store["reachable"], store
     print(f"health while the store is stopped: p50 {statistics.median(times) * 1000:.1f} ms, "
           f"p99 {times[98] * 1000:.1f} ms, load {os.getloadavg()[0]:.2f}")
+
+
+def test_a_load_into_a_store_that_is_down_writes_nothing_and_says_so(small: Build) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    proc = load(small.directory, f"{down}/store", "--quiet")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 5 and len(err.strip().splitlines()) == 1, err
+    assert "nothing was written" in err and "unreachable" in err and "Traceback" not in err, err
+    proc = load(small.directory, f"{down}/somewhere")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "--query-url" in err and "Traceback" not in err, err
