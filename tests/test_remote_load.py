@@ -124,6 +124,8 @@ def test_the_service_answers_503_while_a_load_is_incomplete_and_answers_again_on
             r = c.get(url)
             assert r.status_code == 503 and r.headers["retry-after"] == "10", (url, r.status_code, r.text)
             assert r.headers["content-type"].startswith(kind) and "the store is incomplete" in r.text, r.text
+        posted = c.post("/sparql", data={"query": "ASK {}"})  # a body, read and thrown away; the connection lives on
+        assert posted.status_code == 503 and c.get("/api/health").status_code == 503, posted.text
         health = c.get("/api/health")
         assert health.status_code == 503 and health.json()["status"] == "failing"
         store = health.json()["checks"]["store"]
