@@ -208,3 +208,17 @@ def test_a_load_into_a_store_that_is_down_writes_nothing_and_says_so(small: Buil
     proc = load(small.directory, f"{down}/somewhere")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "--query-url" in err and "Traceback" not in err, err
+
+
+def test_an_interrupted_load_says_how_far_it_got(built: Build, oxigraph: Oxigraph) -> None:
+    proc = load(built.directory, f"{oxigraph.base}/store", "--quiet")
+    try:
+        wait_for_graphs(oxigraph, 5, proc)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 8 and len(err.strip().splitlines()) == 1, err
+    assert "interrupted" in err and "graphs" in err and "marked incomplete" in err, err
+    mark = read_mark(oxigraph.remote)
+    assert mark is not None and mark.status == "incomplete"
