@@ -124,6 +124,8 @@ def test_the_service_answers_503_while_a_load_is_incomplete_and_answers_again_on
             r = c.get(url)
             assert r.status_code == 503 and r.headers["retry-after"] == "10", (url, r.status_code, r.text)
             assert r.headers["content-type"].startswith(kind) and "the store is incomplete" in r.text, r.text
+        posted = c.post("/sparql", data={"query": "ASK {}"})  # a body, read and thrown away; the connection lives on
+        assert posted.status_code == 503 and c.get("/api/health").status_code == 503, posted.text
         health = c.get("/api/health")
         assert health.status_code == 503 and health.json()["status"] == "failing"
         store = health.json()["checks"]["store"]
@@ -195,3 +197,28 @@ def test_health_reads_a_cached_status_while_the_store_hangs(small: Build, oxigra
     assert last["status"] == "failing" and not store["ok"] and not store["reachable"], store
     print(f"health while the store is stopped: p50 {statistics.median(times) * 1000:.1f} ms, "
           f"p99 {times[98] * 1000:.1f} ms, load {os.getloadavg()[0]:.2f}")
+
+
+def test_a_load_into_a_store_that_is_down_writes_nothing_and_says_so(small: Build) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    proc = load(small.directory, f"{down}/store", "--quiet")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 5 and len(err.strip().splitlines()) == 1, err
+    assert "nothing was written" in err and "unreachable" in err and "Traceback" not in err, err
+    proc = load(small.directory, f"{down}/somewhere")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "--query-url" in err and "Traceback" not in err, err
+
+
+def test_an_interrupted_load_says_how_far_it_got(built: Build, oxigraph: Oxigraph) -> None:
+    proc = load(built.directory, f"{oxigraph.base}/store", "--quiet")
+    try:
+        wait_for_graphs(oxigraph, 5, proc)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 8 and len(err.strip().splitlines()) == 1, err
+    assert "interrupted" in err and "graphs" in err and "marked incomplete" in err, err
+    mark = read_mark(oxigraph.remote)
+    assert mark is not None and mark.status == "incomplete"

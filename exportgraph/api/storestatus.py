@@ -108,5 +108,13 @@ class StoreGate:
         if monitor is None or not monitor.incomplete() or path.startswith(OPEN):
             await self.app(scope, receive, send)
             return
+        await _read_body(receive)  # so that the connection stays usable (limits' middleware caps the body)
         page = not path.startswith(("/api/", "/sparql"))
         await send_error(send, StoreIncomplete(INCOMPLETE), close=False, page=page)
+
+
+async def _read_body(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return

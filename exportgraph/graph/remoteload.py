@@ -131,11 +131,14 @@ class Loader:
         except ExportGraphError as exc:
             raise type(exc)(f"load into {self.gsp_url}: marking the store failed, nothing was written: "
                             f"{exc.message}") from None
-        self._write(graphs, counts)
-        before = graph_counts(self.remote)
-        removed, foreign = self._remove_stale(before, counts)
-        self._verify(counts)
-        self._finish(mark)
+        try:
+            self._write(graphs, counts)
+            before = self._step("listing the graphs on the store", lambda: graph_counts(self.remote))
+            removed, foreign = self._remove_stale(before, counts)
+            self._verify(counts)
+            self._finish(mark)
+        except KeyboardInterrupt:
+            raise self._failed("interrupted") from None
         report = LoadReport(self.graphs_total, self.quads_total, removed, foreign, time.monotonic() - started)
         return report
 

@@ -3,7 +3,9 @@
 Both answer the same calls with pyoxigraph terms, so the rest of the code (and
 the test suite) runs unchanged on either. The default graph is the union of
 the named graphs: the embedded store queries it that way, and a remote server
-must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`).
+must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`; Virtuoso does it by
+itself, its own system graphs included unless they are made private: see tests/virtuoso.py).
+Loads, all or nothing, are in graph/remoteload.py.
 """
 
 from __future__ import annotations
