@@ -1,0 +1,108 @@
+"""Benchmark: the token guard (exportgraph/sparql/guard.py) against the rdflib guard it replaced
+(exportgraph/sparql/reference.py), per query, on real queries: the SPARQL page's examples, the queries
+of bench_sparql.py and every query the tests write. Also the tokenizer's throughput.
+
+    python bench/bench_guard.py [--repeat 200] [--seconds 20]
+
+Prints µs per query (median over the set, and the total) for each guard and their ratio. Each guard
+sees each text `--repeat` times (the rdflib guard fewer, within its time budget); no cache is involved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import contextlib
+
+from _common import machine, table, write_results  # noqa: E402
+from bench_sparql import QUERIES as BENCH_QUERIES  # noqa: E402
+
+from exportgraph.api.sparql_examples import EXAMPLES  # noqa: E402
+from exportgraph.exc import QueryRefused  # noqa: E402
+from exportgraph.sparql.guard import expand_escapes, precheck  # noqa: E402
+from exportgraph.sparql.reference import inspect  # noqa: E402
+from exportgraph.sparql.tokens import tokenize  # noqa: E402
+
+
+def corpus() -> list[str]:
+    from tests.test_sparql_tokens import queries_in_tests
+
+    texts = [q for _name, q in EXAMPLES] + list(BENCH_QUERIES)
+    texts += [q for q in queries_in_tests() if len(q) < 2000]
+    return sorted(set(texts), key=texts.index)
+
+
+def token_guard(text: str) -> None:
+    with contextlib.suppress(QueryRefused):
+        precheck(text, 20000, 64)
+
+
+def rdflib_guard(text: str) -> None:
+    with contextlib.suppress(QueryRefused):
+        inspect(expand_escapes(text))
+
+
+def per_query(fn: Callable[[str], None], texts: list[str], repeat: int, budget_s: float) -> list[float]:
+    """Median seconds per call for each text (at least 3 calls each, fewer than `repeat` if over budget)."""
+    out = []
+    per_text = budget_s / len(texts)
+    for text in texts:
+        times: list[float] = []
+        started = time.perf_counter()
+        while len(times) < repeat and (len(times) < 3 or time.perf_counter() - started < per_text):
+            t0 = time.perf_counter()
+            fn(text)
+            times.append(time.perf_counter() - t0)
+        out.append(statistics.median(times))
+    return out
+
+
+def throughput(texts: list[str], seconds: float = 2.0) -> tuple[float, float]:
+    """(MB/s, tokens/s) of tokenize over the texts, repeated for about `seconds`."""
+    chars = tokens = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for text in texts:
+            tokens += len(tokenize(expand_escapes(text)))
+            chars += len(text)
+    took = time.perf_counter() - started
+    return chars / took / 1e6, tokens / took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20.0, help="time budget for the rdflib guard")
+    args = parser.parse_args()
+    texts = corpus()
+    rdflib_guard(texts[0])  # imports rdflib's parser outside the measurement
+    with open("/proc/loadavg") as fh:
+        load = " ".join(fh.read().split()[:3])
+    ours = per_query(token_guard, texts, args.repeat, args.seconds)
+    theirs = per_query(rdflib_guard, texts, args.repeat, args.seconds)
+    mbps, tps = throughput(texts)
+    rows = [("token guard", f"{statistics.median(ours) * 1e6:,.1f}", f"{max(ours) * 1e6:,.0f}",
+             f"{sum(ours) * 1e3:,.2f}"),
+            ("rdflib guard", f"{statistics.median(theirs) * 1e6:,.1f}", f"{max(theirs) * 1e6:,.0f}",
+             f"{sum(theirs) * 1e3:,.2f}")]
+    print(f"{len(texts)} real queries, {sum(map(len, texts)):,} characters; load average {load}")
+    print(table(["guard", "median µs/query", "max µs", "total ms (all queries once)"], rows))
+    ratio = statistics.median(t / o for t, o in zip(theirs, ours, strict=True))
+    print(f"median per-query ratio rdflib / tokens: {ratio:,.0f}x")
+    print(f"tokenizer: {mbps:.1f} MB/s, {tps / 1e6:.2f} M tokens/s")
+    write_results("guard", {"machine": machine(), "load": load, "queries": len(texts),
+                            "token_median_us": statistics.median(ours) * 1e6,
+                            "rdflib_median_us": statistics.median(theirs) * 1e6, "ratio": ratio,
+                            "tokenizer_mb_s": mbps, "tokenizer_tokens_s": tps})
+
+
+if __name__ == "__main__":
+    main()
