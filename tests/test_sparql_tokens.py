@@ -78,9 +78,25 @@ FORBIDDEN_BASES = [
     ("WITH", "WITH <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"),
     ("USING", "DELETE { ?s ?p ?o } USING <http://x/g> WHERE { ?s ?p ?o }"),
 ]
+# Oxigraph reads keywords without a word boundary, so these reach SERVICE or FROM in the engine although
+# the grammar reads a prefixed name or an unknown word: refused (rdflib's parser calls them ordinary queries
+# or syntax errors).
+ENGINE_READINGS = [
+    "PREFIX : <{url}> SELECT * WHERE {{ service:x {{ ?s ?p ?o }} }}",
+    "PREFIX : <{url}> SELECT * WHERE {{ servicesilent:x {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICEsilent <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX : <{url}> SELECT * WHERE {{ SERVICE:x {{ ?s ?p ?o }} }}",
+]
+ENGINE_READINGS_FROM = [
+    "PREFIX : <http://x/> SELECT (COUNT(*) AS ?n) from:g1 WHERE { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) FROMNAMED <http://x/g1> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "ASKFROM <http://x/g1> { ?s ?p ?o }",
+    "PREFIX service: <http://x/> SELECT * WHERE { service:x ?p ?o }",  # refused: the guard does not parse
+    "PREFIX from: <http://x/> SELECT * WHERE { from:a ?p ?o }",
+]
 DECOYS = [
-    "PREFIX service: <http://x/> SELECT * WHERE { service:x ?p ?o }",
-    "PREFIX from: <http://x/> PREFIX insert: <http://y/> SELECT * WHERE { from:a insert:data ?o }",
+    "PREFIX insert: <http://x/> PREFIX load: <http://y/> SELECT * WHERE { insert:data load:x ?o }",
+    "PREFIX myservice: <http://x/> PREFIX nofrom: <http://y/> SELECT * WHERE { myservice:x nofrom:p ?o }",
     "PREFIX : <http://x/> SELECT * WHERE { :SERVICE :FROM :INSERT }",
     "PREFIX ex: <http://x/> SELECT * WHERE { ex:SERVICE ex:LOAD ex:DROP . ex:a\\.SERVICE ex:b ex:c }",
     "SELECT ?service ?from ?insert WHERE { ?service ?from ?insert }",
@@ -138,8 +154,17 @@ def corpus() -> list[tuple[str, str]]:
     for keyword, base in FORBIDDEN_BASES:
         out += [("forbidden", v) for v in [base, *spelling_variants(keyword, base)]]
     out += [("decoy", v) for base in DECOYS for v in decoy_variants(base)]
+    out += [("engine", q.format(url=URL)) for q in ENGINE_READINGS] + [("engine", q) for q in ENGINE_READINGS_FROM]
     seen: set[str] = set()
     return [(origin, q) for origin, q in out if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
+
+
+def hidden(text: str) -> bool:
+    try:
+        precheck(text, 20000, 64)
+    except QueryRefused as exc:
+        return "the engine reads" in exc.message
+    return False
 
 
 def token_verdict(text: str) -> str:
@@ -147,7 +172,7 @@ def token_verdict(text: str) -> str:
     try:
         precheck(text, 20000, 64)
     except QueryRefused as exc:
-        return "forbidden" if exc.message in FORBIDDEN_MESSAGES else "other"
+        return "forbidden" if exc.message.startswith(tuple(FORBIDDEN_MESSAGES)) else "other"
     return "ok"
 
 
@@ -167,7 +192,7 @@ def test_the_corpus_is_large_and_mixed() -> None:
 
 
 def test_the_token_guard_gives_rdflibs_verdict_on_forbidden_features() -> None:
-    disagreements, tally = [], {}
+    disagreements, tally = [], {}  # type: ignore[var-annotated]
     for origin, text in corpus():
         ours = token_verdict(text)
         if ours == "other":
@@ -177,6 +202,9 @@ def test_the_token_guard_gives_rdflibs_verdict_on_forbidden_features() -> None:
         # rdflib cannot parse it: the tokens may refuse it for a keyword, or leave it to the engine's parser
         if theirs == "syntax":
             continue
+        if ours == "forbidden" and theirs == "ok" and hidden(text):
+            tally["engine-reading"] = tally.get("engine-reading", 0) + 1
+            continue  # a keyword Oxigraph reads where the grammar reads none (ENGINE_READINGS)
         if (ours == "forbidden") != (theirs == "forbidden"):
             disagreements.append((origin, ours, theirs, text))
     assert not disagreements, disagreements[:10]
@@ -184,7 +212,7 @@ def test_the_token_guard_gives_rdflibs_verdict_on_forbidden_features() -> None:
     assert tally.get(("ok", "ok"), 0) > 80, tally
 
 
-@pytest.mark.parametrize("origin, text", [(o, t) for o, t in corpus() if o in ("forbidden",)])
+@pytest.mark.parametrize("origin, text", [(o, t) for o, t in corpus() if o in ("forbidden", "engine")])
 def test_every_forbidden_spelling_is_refused(origin: str, text: str) -> None:
     assert token_verdict(text) == "forbidden", text
 
@@ -247,7 +275,7 @@ def test_tokenizing_stays_linear(text: str) -> None:
     started = time.perf_counter()
     with contextlib.suppress(TokenError):
         tokenize(text)
-    assert time.perf_counter() - started < 0.5  # a quadratic reading of `a.a.a...` took 7 s
+    assert time.perf_counter() - started < 2.0  # linear: ~0.03 s at rest; a quadratic reading took 7 s
 
 
 # ---------------------------------------------------------------- regular expressions
@@ -333,3 +361,29 @@ def test_an_explicit_dataset_overrides_from() -> None:
     without = list(store.query("SELECT (COUNT(*) AS ?n) FROM NAMED <http://x/g1> WHERE { GRAPH ?g { ?s ?p ?o } }",
                                use_default_graph_as_union=True))
     assert int(without[0]["n"].value) == 1  # what the explicit list prevents
+
+
+@pytest.mark.parametrize("form", ENGINE_READINGS)
+def test_oxigraph_reads_service_where_the_grammar_reads_a_name(form: str) -> None:
+    """Why the guard refuses `service:x { }`: Oxigraph follows it. If this fails, Oxigraph changed."""
+    listener = Listener()
+    text = form.format(url=f"http://127.0.0.1:{listener.port}/")
+    with contextlib.suppress(Exception):
+        list(ox.Store().query(text))
+    listener.thread.join(5)
+    listener.sock.close()
+    assert listener.connections, text
+    with pytest.raises(QueryRefused, match="SERVICE is not accepted"):
+        precheck(text, 20000, 64)
+
+
+def test_oxigraph_reads_from_where_the_grammar_reads_a_name() -> None:
+    store = ox.Store()
+    for g in ("http://x/g1", "http://x/g2"):
+        store.add(ox.Quad(ox.NamedNode(f"{g}/s"), ox.NamedNode("http://x/p"), ox.Literal("o"), ox.NamedNode(g)))
+    rows = list(store.query(ENGINE_READINGS_FROM[0], use_default_graph_as_union=False))
+    assert int(rows[0]["n"].value) == 1  # FROM :g1 took effect: the default graph is g1 alone
+    assert bool(store.query(ENGINE_READINGS_FROM[2]))
+    for text in ENGINE_READINGS_FROM:
+        with pytest.raises(QueryRefused, match="FROM|SERVICE"):
+            precheck(text, 20000, 64)

@@ -3,8 +3,10 @@
 `precheck` expands codepoint escapes (`\\u0053ERVICE`), tokenizes the text with the grammar's terminals
 (`tokens.py`) and decides on the token stream:
 - SERVICE, FROM / FROM NAMED and every update keyword are refused where they are KEYWORD tokens: inside
-  a string, an IRI, a comment, a variable or a prefixed name (`service:x`, `:SERVICE`) they are not
-  keywords, and an engine that follows the grammar does not read them as such;
+  a string, an IRI, a comment, a variable or the local part of a prefixed name (`ex:SERVICE`, `:FROM`)
+  they are not keywords. Oxigraph, though, reads keywords without a word boundary (`ASKFROM`,
+  `service:x { }` as SERVICE :x { }): a keyword token or a prefix that reads as keywords reaching SERVICE
+  or FROM is refused as well (`hidden_keyword`);
 - brackets may nest at most `max_nesting` deep (pyoxigraph crashes at ~5,000 levels); brackets inside an
   IRIREF count too, because an engine may read its `<` as less-than;
 - a number has at most MAX_DIGITS digits;
@@ -34,6 +36,22 @@ FORBIDDEN = {
     **dict.fromkeys(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
                      "USING"), UPDATES_REFUSED),
 }
+# Oxigraph matches a keyword without a word boundary (measured, pyoxigraph 0.5.13): it reads `ASKFROM <g>` as
+# ASK FROM <g>, `service:x { ... }` as SERVICE :x { ... } and `servicesilent:x { ... }` as SERVICE SILENT :x,
+# and follows that SERVICE. So a word (a keyword token, or the prefix of a prefixed name) that reads as a
+# run of keywords reaching SERVICE or FROM is refused too. Updates cannot hide so: Store.query and the
+# remote store's query endpoint parse queries only.
+HIDDEN = ("SERVICE", "FROM")
+_KEYWORD_TEXT = """
+    A ABS ADD ALL AS ASC ASK AVG BASE BIND BNODE BOUND BY CEIL CLEAR COALESCE CONCAT CONSTRUCT CONTAINS COPY
+    COUNT CREATE DATA DATATYPE DAY DEFAULT DELETE DESC DESCRIBE DISTINCT DROP ENCODE_FOR_URI EXISTS FALSE FILTER
+    FLOOR FROM GRAPH GROUP GROUP_CONCAT HASLANG HASLANGDIR HAVING HOURS IF IN INSERT INTO IRI ISBLANK ISIRI
+    ISLITERAL ISNUMERIC ISTRIPLE ISURI LANG LANGDIR LANGMATCHES LATERAL LCASE LIMIT LOAD MAX MD5 MIN MINUS MINUTES
+    MONTH MOVE NAMED NOT NOW OBJECT OFFSET OPTIONAL ORDER PREDICATE PREFIX RAND REDUCED REGEX REPLACE ROUND SAMPLE
+    SECONDS SELECT SEPARATOR SERVICE SHA1 SHA256 SHA384 SHA512 SILENT STR STRAFTER STRBEFORE STRDT STRENDS STRLANG
+    STRLANGDIR STRLEN STRSTARTS STRUUID SUBJECT SUBSTR SUM TIMEZONE TO TRIPLE TRUE TZ UCASE UNDEF UNION URI USING
+    UUID VALUES VERSION WHERE WITH YEAR"""
+KEYWORDS = tuple(sorted(_KEYWORD_TEXT.split()))  # SPARQL 1.1 and the 1.2 words Oxigraph knows
 # Python refuses to convert integers of more than 4,300 digits; no query needs a number of more than a few dozen.
 MAX_DIGITS = 100
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -86,12 +104,40 @@ def judge(tokens: list[Token], text: str, max_nesting: int) -> None:
         elif kind == "KEYWORD":
             if value in FORBIDDEN:
                 raise QueryRefused(FORBIDDEN[value])
+            _hidden(value, value)
+        elif kind in ("PNAME_LN", "PNAME_NS"):
+            _hidden(value.partition(":")[0], value)
         elif kind == "IRIREF":
             _iri_depth(value, depth, max_nesting, text, pos)
         elif kind == "NUMBER":
             _digits(value)
         elif kind == "STRING" and "{" in value:
             _pattern(value, text, pos)
+
+
+def hidden_keyword(word: str) -> str | None:
+    """SERVICE or FROM if Oxigraph can read the word as keywords, one of them these; else None."""
+    upper = word.upper()
+    if not any(h in upper for h in HIDDEN):
+        return None
+    todo, seen = [0], set()
+    while todo:
+        at = todo.pop()
+        for hidden in HIDDEN:
+            if upper.startswith(hidden, at):
+                return hidden
+        for keyword in KEYWORDS:
+            if upper.startswith(keyword, at) and at + len(keyword) not in seen:
+                seen.add(at + len(keyword))
+                todo.append(at + len(keyword))
+    return None
+
+
+def _hidden(word: str, token: str) -> None:
+    hidden = hidden_keyword(word)
+    if hidden is not None:
+        raise QueryRefused(f"{FORBIDDEN[hidden]} (the engine reads {token!r} as {hidden} and more, keywords "
+                           "being matched without a word boundary: separate the keywords, or rename the prefix)")
 
 
 def _iri_depth(iri: str, depth: int, max_nesting: int, text: str, pos: int) -> None:
