@@ -252,6 +252,8 @@ def test_terminals() -> None:
     assert kinds("service:x sErViCe true.:b ex.a:b%20c") == [
         ("PNAME_LN", "service:x"), ("KEYWORD", "SERVICE"), ("KEYWORD", "TRUE"), ("PUNCT", "."), ("PNAME_LN", ":b"),
         ("PNAME_LN", "ex.a:b%20c")]
+    assert kinds("\u00e9t\u00e9:x ex:\u00e9 \u00e9t\u00e9:") == [("PNAME_LN", "\u00e9t\u00e9:x"), ("PNAME_LN", "ex:\u00e9"),
+                                                  ("PNAME_NS", "\u00e9t\u00e9:")]
     assert kinds("?a<?b") == [("VAR", "?a"), ("PUNCT", "<"), ("VAR", "?b")]
     assert kinds("?a<?b>") == [("VAR", "?a"), ("IRIREF", "<?b>")]  # the grammar's longest match
 
