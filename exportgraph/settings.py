@@ -54,6 +54,14 @@ class Settings:
         "Longest a SPARQL query may run; then its worker process is killed and the client gets 504."))
     query_workers: int = field(default=2, metadata=_help(
         "Worker processes that evaluate SPARQL queries (each holds the dataset in memory)."))
+    query_light_budget_s: float = field(default=0.5, metadata=_help(
+        "Seconds a SPARQL query may run on a light worker; one still running then moves, process and all, to "
+        "the heavy lane, and its text is remembered so that it starts there next time (0: no lanes)."))
+    query_heavy_workers: int = field(default=1, metadata=_help(
+        "Slow SPARQL queries running at once in the heavy lane, each in a process of its own with the full "
+        "query_timeout_s; the light workers stay free for quick queries."))
+    query_heavy_queue: int = field(default=4, metadata=_help(
+        "Slow SPARQL queries waiting for the heavy lane; beyond that the endpoint answers 429 with Retry-After."))
     max_concurrent_queries: int = field(default=8, metadata=_help(
         "Queries waiting or running at once; beyond that the endpoint answers 429."))
     max_rows: int = field(default=10000, metadata=_help("Most result rows a SPARQL query returns."))
@@ -107,6 +115,9 @@ class Settings:
                      "header_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ExportGraphError(f"{name}: must be positive")
+        if self.query_light_budget_s < 0 or self.query_heavy_queue < 0 or self.query_heavy_workers <= 0:
+            raise ExportGraphError("query_light_budget_s and query_heavy_queue: must be 0 or positive; "
+                                   "query_heavy_workers: must be positive")
         if self.max_build_age_days < 0:
             raise ExportGraphError("max_build_age_days: must be 0 (no limit) or positive")
 

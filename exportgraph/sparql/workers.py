@@ -4,17 +4,19 @@ A thread inside a web process cannot be stopped (TRAPS: 45 timed-out requests
 left 44 threads computing), so each query runs in a separate process. A template
 process loads the built dataset into an in-memory Oxigraph store once (or, for
 store=remote, prepares a client of the remote server); workers are forked from
-it, sharing the loaded store copy-on-write. A worker inspects the query with the
-guard, evaluates it and serialises the answer with pyoxigraph's Rust serialisers;
-the parent receives bytes.
+it, sharing the loaded store copy-on-write. A worker evaluates a query the token
+guard has accepted (`guard.py`, in the web process) and serialises the answer
+with pyoxigraph's Rust serialisers; the parent receives bytes.
 
 In the parent, one supervisor thread per worker takes jobs from a shared queue,
 hands one to its process and waits with `poll(deadline)`. When the deadline
 passes it kills the process (the work stops), answers 504 and forks a
 replacement (milliseconds), while the other workers go on answering. The async
-side only awaits a concurrent future, so the event loop never blocks.
+side only awaits a concurrent future, so the event loop never blocks. These are
+the light lane: a query still running after the light budget is handed over to
+the heavy lane (`lanes.py`), so that slow queries never hold the light workers.
 
-Size: just over 500 lines, one concern: the pool, its supervisors and the worker loop share private
+Size: about 600 lines, one concern: the pool, its supervisors and the worker loop share private
 state (pipes, deadlines, the template process), which a split would have to expose.
 """
 
@@ -29,13 +31,13 @@ import logging
 import multiprocessing
 import os
 import queue
+import re
 import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -50,6 +52,8 @@ from exportgraph.exc import (
     StoreUnavailable,
     TooManyRequests,
 )
+from exportgraph.sparql.jobs import Answer, Job
+from exportgraph.sparql.lanes import Entry, HeavyLane
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +73,8 @@ MEDIA_TYPES = {
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-WORKER_STACK_BYTES = 256 * 1024 * 1024  # rdflib's parser recurses ~100 frames per nesting level
-WORKER_RECURSION_LIMIT = 20_000
+WORKER_STACK_BYTES = 64 * 1024 * 1024  # Oxigraph's parser recurses per nesting level (the guard bounds it)
+_NAMED = re.compile("named", re.IGNORECASE)
 LIVENESS_CHECK_S = 1.0  # an idle supervisor checks its worker this often
 
 
@@ -91,26 +95,16 @@ class EngineConfig:
 
 
 @dataclass(frozen=True)
-class Job:
-    text: str  # already prechecked (escapes expanded, nesting bounded)
-    results_format: str | None  # for SELECT / ASK: a key of RESULT_FORMATS, None if nothing acceptable
-    graph_format: str | None  # for CONSTRUCT / DESCRIBE: a key of GRAPH_FORMATS
-    max_rows: int
-    inspect: bool = True  # False when the guard already accepted this exact text
+class Lanes:
+    """The light budget (0: no lanes, every query runs to the deadline where it started) and the heavy lane."""
 
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: bytes = b""
-    media_type: str = ""
-    truncated: bool = False
-    message: str = ""
-    verdict: str = ""  # "ok" / "refused" when the guard inspected the text in the worker
+    light_budget_s: float = 0.0
+    heavy_workers: int = 1
+    heavy_queue: int = 4
 
 
 _ERRORS: dict[int, type[ExportGraphError]] = {
-    400: QueryRefused, 406: NotAcceptable, 502: StoreUnavailable, 504: QueryTimeout,
+    400: QueryRefused, 406: NotAcceptable, 429: TooManyRequests, 502: StoreUnavailable, 504: QueryTimeout,
 }
 
 
@@ -180,7 +174,7 @@ def serialise(result: Any, job: Job, prefixes: dict[str, str]) -> Answer:
 
 
 class _Evaluator:
-    """The worker's engine: guard, evaluate, serialise. Lives in the worker process only."""
+    """The worker's engine: evaluate, serialise. Lives in the worker process only."""
 
     def __init__(self, config: EngineConfig) -> None:
         from exportgraph.graph.store import EmbeddedStore, GraphStore, RemoteStore
@@ -190,30 +184,36 @@ class _Evaluator:
         self.store: GraphStore
         if config.kind == "remote":
             self.store = RemoteStore(config.remote_query_url, config.remote_timeout_s)
+            self.named: list[Any] = []
         else:
-            self.store = EmbeddedStore.from_file(Path(config.dataset))
+            embedded = EmbeddedStore.from_file(Path(config.dataset))
+            self.store = embedded
+            self.named = list(embedded.store.named_graphs())
+
+    def _query(self, text: str) -> Any:
+        """The engine as a second line behind the guard: the union default graph overrides any FROM; the
+        named graphs are given explicitly only when the text says NAMED, because the list of 488 graphs
+        costs 120 µs of CPU a query (82 -> 204 µs for a point lookup), several times the guard itself.
+        Oxigraph never fetches a FROM graph: a FROM NAMED could only narrow the query to graphs of ours."""
+        from exportgraph.graph.store import EmbeddedStore
+
+        if isinstance(self.store, EmbeddedStore):
+            named = self.named if _NAMED.search(text) else None
+            return self.store.store.query(text, use_default_graph_as_union=True, named_graphs=named)
+        return self.store.query(text)
 
     def answer(self, job: Job) -> Answer:
-        from exportgraph.sparql.guard import inspect
-
-        verdict = ""
-        if job.inspect:
-            try:
-                inspect(job.text)
-            except QueryRefused as exc:
-                return Answer(400, message=exc.message, verdict="refused")
-            verdict = "ok"
         try:
-            result = self.store.query(job.text)
-            answer = serialise(result, job, self.prefixes)
+            return serialise(self._query(job.text), job, self.prefixes)
         except ExportGraphError as exc:
-            answer = Answer(exc.status, message=exc.message)
-        except (SyntaxError, ValueError) as exc:
-            answer = Answer(400, message=f"invalid query: {' '.join(str(exc).split())[:500]}")
+            return Answer(exc.status, message=exc.message)
+        except SyntaxError as exc:
+            return Answer(400, message=f"SPARQL syntax error: {' '.join(str(exc).split())[:500]}")
+        except ValueError as exc:
+            return Answer(400, message=f"invalid query: {' '.join(str(exc).split())[:500]}")
         except Exception:  # noqa: BLE001 - logged here with its traceback, never sent to the client
             log.exception("query evaluation failed")
-            answer = Answer(500, message="query evaluation failed (logged on the server)")
-        return replace(answer, verdict=verdict)
+            return Answer(500, message="query evaluation failed (logged on the server)")
 
 
 def _serve(conn: Connection, evaluator: _Evaluator) -> None:
@@ -229,7 +229,7 @@ def _serve(conn: Connection, evaluator: _Evaluator) -> None:
 
 
 def _worker(conn: Connection, evaluator: _Evaluator) -> None:
-    """A forked worker: serve jobs on a thread with a large stack (rdflib's parser recurses deeply)."""
+    """A forked worker: serve jobs on a thread with a large stack (the engine's parser recurses)."""
     thread = threading.Thread(target=_serve, args=(conn, evaluator), name="sparql-worker")
     thread.start()
     thread.join()
@@ -244,7 +244,6 @@ def template_main(control: Connection, config: EngineConfig) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
-    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     threading.stack_size(WORKER_STACK_BYTES)
     try:
         evaluator = _Evaluator(config)
@@ -300,8 +299,7 @@ class _Item:
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     # The template starts from a server that has already imported the heavy modules.
-    ctx.set_forkserver_preload(["exportgraph.sparql.workers", "exportgraph.sparql.guard", "exportgraph.graph.store",
-                                "rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.algebra"])
+    ctx.set_forkserver_preload(["exportgraph.sparql.workers", "exportgraph.graph.store"])
     return ctx
 
 
@@ -438,27 +436,51 @@ class _Slot:
                 log.exception("SPARQL slot %d failed", self.index)
                 self.kill()
                 answer = Answer(500, message="the query worker failed (logged on the server)")
-            item.future.set_result(answer)
+            if answer is not None:  # None: the heavy lane answers it
+                item.future.set_result(answer)
             if self.conn is None:
                 self._ensure()  # after the answer went out; a fork from the template takes milliseconds
         self.kill()
 
-    def _one(self, item: _Item) -> Answer:
+    def _one(self, item: _Item) -> Answer | None:
+        """The answer, or None when the query outgrew the light budget and went to the heavy lane."""
         limit = self.pool.timeout_s
         conn = self._deliver(item)
         if isinstance(conn, Answer):
             return conn
+        started = time.monotonic()
+        budget = self.pool.light_budget_s
+        light_end = min(item.deadline, started + budget) if self.pool.heavy else item.deadline
         try:
-            if conn.poll(max(0.0, item.deadline - time.monotonic())):
+            if conn.poll(max(0.0, light_end - time.monotonic())):
                 answer: Answer = conn.recv()
                 return answer
         except (EOFError, OSError):
             log.error("SPARQL worker %d died during a query", self.index)
             self.kill()
             return Answer(500, message="the query worker failed (logged on the server)")
+        if light_end < item.deadline:
+            self._hand_over(item, started)
+            return None
         log.warning("SPARQL worker %d killed: query over %g s", self.index, limit)
         self.kill()
         return Answer(504, message=f"the query ran longer than the {limit:g} s limit and was stopped")
+
+    def _hand_over(self, item: _Item, started: float) -> None:
+        """The light budget is spent: give the heavy lane the running worker or, when no heavy runner is
+        free, the job to start afresh (the worker is killed); the lane and its queue full: 429."""
+        heavy = self.pool.heavy
+        assert heavy is not None
+        heavy.known.add(item.job.text)
+        entry = Entry(item.job, item.future, started + self.pool.timeout_s, self.pid, self.conn)
+        if heavy.adopt(entry):
+            log.info("SPARQL worker %d handed a query over %g s to the heavy lane", self.index,
+                     self.pool.light_budget_s)
+            self.pid, self.conn = None, None  # the heavy lane owns the process now
+            return
+        self.kill()
+        if not heavy.enqueue(Entry(item.job, item.future, time.monotonic() + self.pool.timeout_s)):
+            item.future.set_result(Answer(429, message="the lane for slow queries is full; try again shortly"))
 
     def _deliver(self, item: _Item) -> Connection | Answer:
         """Send the job to a live worker; one that died while idle is replaced once, before the query runs."""
@@ -482,7 +504,7 @@ class WorkerPool:
     """Query workers: bounded waiting, deadlines that kill, replacements that start by themselves."""
 
     def __init__(self, engine: EngineConfig, size: int, timeout_s: float, max_pending: int,
-                 start_timeout_s: float = 300.0) -> None:
+                 start_timeout_s: float = 300.0, lanes: Lanes | None = None) -> None:
         self.engine = engine
         self.timeout_s = timeout_s
         self.max_pending = max_pending
@@ -493,6 +515,12 @@ class WorkerPool:
         self._pending = 0
         self._lock = threading.Lock()
         self.template = _Template(self)
+        lanes = lanes or Lanes()
+        self.light_budget_s = lanes.light_budget_s
+        self.heavy: HeavyLane | None = None
+        if 0 < lanes.light_budget_s < timeout_s:
+            self.heavy = HeavyLane(self.template.fork, timeout_s, lambda: self.closing, lanes.heavy_workers,
+                                   lanes.heavy_queue)
         self._slots = [_Slot(self, i) for i in range(size)]
         for slot in self._slots:
             slot.thread.start()
@@ -506,10 +534,13 @@ class WorkerPool:
         template = self.template.process
         return {"workers": len(self._slots), "alive": sum(slot.alive() for slot in self._slots),
                 "template_alive": bool(template is not None and template.pid and process_alive(template.pid)),
-                "queued_or_running": self._pending, "closing": self.closing}
+                "queued_or_running": self._pending, "closing": self.closing,
+                **(self.heavy.health() if self.heavy else {})}
 
     def pids(self) -> set[int]:
-        return {slot.pid for slot in self._slots if slot.pid is not None}
+        """The light workers' processes, and the heavy lane's while they run."""
+        light = {slot.pid for slot in self._slots if slot.pid is not None}
+        return light | (self.heavy.pids() if self.heavy else set())
 
     def wait_ready(self, timeout_s: float) -> bool:
         """Block until every worker has started once (call it from a thread, not the event loop)."""
@@ -525,8 +556,18 @@ class WorkerPool:
             self._pending += 1
         future: concurrent.futures.Future[Answer] = concurrent.futures.Future()
         future.add_done_callback(self._done)
-        self.jobs.put(_Item(job, future, time.monotonic() + self.timeout_s))
+        deadline = time.monotonic() + self.timeout_s
+        if self.heavy is not None and job.text in self.heavy.known:  # it outgrew the light budget before
+            if not self.heavy.enqueue(Entry(job, future, deadline)):
+                future.set_result(Answer(429, message="the lane for slow queries is full; try again shortly"))
+            return future
+        self.jobs.put(_Item(job, future, deadline))
         return future
+
+    @property
+    def longest_wait_s(self) -> float:
+        """Longest a query may take in all: a wait and a run on each lane."""
+        return 3 * self.timeout_s + self.light_budget_s if self.heavy else self.timeout_s
 
     def _done(self, _future: concurrent.futures.Future[Answer]) -> None:
         with self._lock:
@@ -538,7 +579,7 @@ class WorkerPool:
             await asyncio.to_thread(self.wait_ready, self.start_timeout_s)
         future = self.submit(job)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s + 5.0)
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.longest_wait_s + 5.0)
         except TimeoutError:
             future.cancel()  # only succeeds while still queued; a running job is killed by its slot
             return Answer(504, message=f"no answer within the {self.timeout_s:g} s limit")
@@ -554,4 +595,6 @@ class WorkerPool:
             slot.kill()  # a worker in the middle of a query would not read a stop message
         for slot in self._slots:
             slot.thread.join(timeout=5)
+        if self.heavy is not None:
+            self.heavy.close()
         self.template.stop()

@@ -1,0 +1,116 @@
+"""Lanes and regex bounds, over real HTTP with real worker processes on the real build (issue 15, item 3).
+
+Two cartesian products must not make `ASK {}` wait; a query that outgrew the light budget once goes to
+the heavy lane at once the next time; the heavy lane and its queue full give 429 with Retry-After; a
+regular expression whose counted repetitions explode is refused before it reaches a worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from exportgraph.settings import Settings
+from tests.test_sparql_guards import clean_error, live_server, query
+
+PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE {?a ?b ?c. ?d ?e ?f}"
+TIMEOUT_S = 3.0
+BUDGET_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def laned_app(settings: Settings, app: FastAPI) -> FastAPI:
+    from exportgraph.api.app import create_app
+
+    return create_app(settings.with_(query_timeout_s=TIMEOUT_S, query_workers=2, max_concurrent_queries=8,
+                                     query_light_budget_s=BUDGET_S, query_heavy_workers=1, query_heavy_queue=1),
+                      state=app.state.graph)
+
+
+@pytest.fixture(scope="module")
+def http(laned_app: FastAPI) -> Iterator[httpx.Client]:
+    with live_server(laned_app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # workers started
+        yield c
+
+
+def pool(app: FastAPI) -> Any:
+    return app.state.sparql_pool
+
+
+def timed(http: httpx.Client, text: str) -> tuple[httpx.Response, float]:
+    t0 = time.monotonic()
+    r = query(http, text)
+    return r, time.monotonic() - t0
+
+
+def idle(app: FastAPI, within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while pool(app).health()["queued_or_running"] or pool(app).health().get("heavy_running"):
+        assert time.monotonic() < deadline, pool(app).health()
+        time.sleep(0.1)
+
+
+def test_two_cartesian_products_do_not_make_ask_wait(http: httpx.Client, laned_app: FastAPI) -> None:
+    with ThreadPoolExecutor(2) as ex:
+        heavy = [ex.submit(timed, http, f"{PRODUCT} # lanes-{i}") for i in range(2)]
+        time.sleep(BUDGET_S + 0.5)  # both outgrew the light budget: one handed over, one queued
+        waits = [timed(http, "ASK {}")[1] for _ in range(5)]
+        health = pool(laned_app).health()
+        answers = [f.result() for f in heavy]
+    assert all(r.status_code == 200 for r in [query(http, "ASK {}")])
+    assert max(waits) < 1.0, waits  # without lanes: ASK waited for a product's 504 (the timeout)
+    assert health["heavy_running"] == 1, health
+    for r, took in answers:
+        clean_error(r, 504)
+        assert took < 3 * TIMEOUT_S + BUDGET_S + 2
+    idle(laned_app)
+
+
+def test_a_query_once_heavy_goes_to_the_heavy_lane_at_once(http: httpx.Client, laned_app: FastAPI) -> None:
+    text = f"{PRODUCT} # lanes-known"
+    light = pool(laned_app).pids()
+    r, took = timed(http, text)  # the first time: a light worker for the budget, then handed over
+    clean_error(r, 504)
+    idle(laned_app)
+    handed = light - pool(laned_app).pids()
+    assert len(handed) == 1, "the light worker went to the heavy lane and was replaced"
+    light = pool(laned_app).pids()
+    with ThreadPoolExecutor(1) as ex:
+        again = ex.submit(timed, http, text)
+        time.sleep(0.3)
+        assert pool(laned_app).health()["heavy_running"] == 1  # already in the heavy lane, before the budget
+        r, took = again.result()
+    clean_error(r, 504)
+    assert TIMEOUT_S - 0.1 < took < TIMEOUT_S + 2
+    idle(laned_app)
+    assert pool(laned_app).pids() == light, "no light worker was used"
+
+
+def test_a_full_heavy_lane_answers_429_with_retry_after(http: httpx.Client, laned_app: FastAPI) -> None:
+    with ThreadPoolExecutor(4) as ex:
+        answers = list(ex.map(lambda i: query(http, f"{PRODUCT} # lanes-full-{i}"), range(4)))
+    statuses = sorted(r.status_code for r in answers)
+    # two run light, then one is handed over and one queued; the next two outgrow the budget on a full lane
+    assert statuses == [429, 429, 504, 504], statuses
+    for r in answers:
+        body = clean_error(r, r.status_code)
+        if r.status_code == 429:
+            assert r.headers["retry-after"] == "1" and "try again" in body["detail"]
+    idle(laned_app)
+    assert query(http, "ASK {}").status_code == 200
+
+
+def test_an_exploding_regex_is_refused_at_once(http: httpx.Client) -> None:
+    r, took = timed(http, 'SELECT * WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "a{100000}{100000}") }')
+    body = clean_error(r, 400)
+    assert "regular expression" in body["detail"] and "1,000" in body["detail"]
+    assert took < 0.5
+    r, _ = timed(http, 'SELECT ?o WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "^3B0{2}1$") } LIMIT 1')
+    assert r.status_code == 200, r.text
