@@ -35,6 +35,10 @@ def main() -> None:
 
         watch(Path(os.environ["BENCH_STALLS"]))
         watch_gc(Path(os.environ["BENCH_STALLS"]))
+    if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
+        import sys
+
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
     if os.environ.get("BENCH_GC_DEFAULT"):  # the "before" of bench_soak's figures: no freezing
         from exportgraph.api import pauses
 

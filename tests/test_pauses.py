@@ -8,10 +8,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 CHILD = """
-import gc, json, time
+import gc, json, sys, time
 from exportgraph.api import pauses
 kept = [[i] for i in range(300_000)]          # long-lived containers, like the text index
 gc.collect()
@@ -26,7 +28,7 @@ walked_after = len(gc.get_objects(2))
 started = time.perf_counter(); gc.collect(); full_after = time.perf_counter() - started
 pauses.install()                              # idempotent: one callback
 print(json.dumps({"walked_before": walked_before, "frozen": frozen, "walked_after": walked_after,
-                  "callbacks": gc.callbacks.count(pauses._after_collection),
+                  "callbacks": gc.callbacks.count(pauses._after_collection), "interval": sys.getswitchinterval(),
                   "full_before": full_before, "full_after": full_after, "alive": len(kept) + len(more)}))
 """
 
@@ -42,4 +44,5 @@ def test_full_collections_walk_only_what_is_new_after_install() -> None:
     assert r["frozen"] >= 300_000  # after install, the survivors of a full collection are frozen...
     assert r["walked_after"] < 5_000, r  # ...and the next full collection walks only what is new
     assert r["callbacks"] == 1
+    assert r["interval"] == pytest.approx(0.001)  # the GIL changes hands every millisecond, not every 5
     assert r["alive"] == 301_000  # frozen objects are still there and usable
