@@ -212,6 +212,7 @@ class Remote:
         self.base = f"http://{HOST}:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.binary = str(Path(sys.executable).parent / "oxigraph")
+        self.failures: list[str] = []
 
     def start(self) -> None:
         self.proc = subprocess.Popen([self.binary, "serve", "--location", str(self.location), "--bind",
@@ -232,10 +233,12 @@ class Remote:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "exportgraph", "load", "--build-dir", str(self.build_dir), "--into",
             f"{self.base}/store", "--query-url", f"{self.base}/query",
-            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            env={**os.environ, "PYTHONPATH": str(ROOT), "EXPORTGRAPH_REMOTE_TIMEOUT_S": "600"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, err = await proc.communicate()
         if proc.returncode != 0:
-            print(f"load --into exited {proc.returncode}: {err.decode()[-300:]}", flush=True)
+            self.failures.append(f"load --into exited {proc.returncode}: {err.decode().strip()[-300:]}")
+            print(self.failures[-1], flush=True)
         return time.perf_counter() - started
 
     def signal(self, sig: int) -> None:
@@ -288,6 +291,9 @@ async def run_one(args: argparse.Namespace, store: str) -> dict[str, Any]:
         remote.start()
         await remote.ready()
         events["initial_load_s"] = await remote.load()
+        if remote.failures:
+            remote.stop()
+            raise SystemExit(f"the remote store could not be filled: {remote.failures[0]}")
         env = {"EXPORTGRAPH_STORE": "remote", "EXPORTGRAPH_REMOTE_QUERY_URL": f"{remote.base}/query"}
     log = workdir / "service.log"
     service = start_service(args.build_dir, port, env, log)
@@ -324,6 +330,7 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
     client_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
     return {"store": store, "clients": args.clients, "duration_s": args.duration, "health_rate": args.health_rate,
             "load_avg_before": load0, "load_avg_after": os.getloadavg(), "events": events,
+            "remote_failures": remote.failures if remote is not None else [],
             "rss_start": start_rss, "rss_end": end_rss, "phases": phases,
             "classes": summarise(load.results), "health": health_by_phase(health, phases),
             "client": {"cpu_s": client_cpu, "requests": len(load.results),
@@ -380,7 +387,9 @@ def report(result: dict[str, Any]) -> None:
     print(f"client: {c['requests']} requests, {c['cpu_us_per_request']:.0f} us CPU each, "
           f"{100 * c['core_fraction']:.1f}% of one core")
     if result["events"]:
-        print("remote store: " + ", ".join(f"{k} {v:.1f}" for k, v in result["events"].items()))
+        print("remote store (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result["events"].items()))
+    for failure in result.get("remote_failures", []):
+        print(f"remote store failure: {failure}")
 
 
 def main() -> None:

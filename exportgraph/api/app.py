@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Every class of routes at its limit still leaves threads free (see limits.ClassLimitMiddleware).
         anyio.to_thread.current_default_thread_limiter().total_tokens = limits.thread_pool_size(settings)
-        pauses.install()  # full garbage collections walk only what is new (see pauses.py)
+        pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
         for hook in hooks:
