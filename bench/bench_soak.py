@@ -174,6 +174,14 @@ def rss(pid: int) -> dict[str, float]:
     return {"service_mb": mine / 2**20, "workers_mb": workers / 2**20, "workers": len(kids)}
 
 
+async def sample_rss(pid: int, samples: list[dict[str, float]], every_s: float = 10.0) -> None:
+    """RSS every few seconds: growth that levels off is caches filling, growth that goes on is a leak."""
+    started = time.time()
+    while True:
+        samples.append({"t": time.time() - started, **rss(pid)})
+        await asyncio.sleep(every_s)
+
+
 def start_service(build_dir: Path, port: int, env_extra: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **env_extra}
     cmd = [sys.executable, str(ROOT / "bench" / "_serve.py"), "--build-dir", str(build_dir), "--data-dir",
@@ -215,18 +223,23 @@ class Remote:
         self.failures: list[str] = []
 
     def start(self) -> None:
+        log = (self.location.parent / "oxigraph.log").open("ab")
         self.proc = subprocess.Popen([self.binary, "serve", "--location", str(self.location), "--bind",
                                       f"{HOST}:{self.port}", "--union-default-graph"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=log, stderr=subprocess.STDOUT)
 
-    async def ready(self) -> None:
-        conn = Connection(HOST, self.port)
-        for _ in range(600):
+    async def ready(self, seconds: float = 600) -> bool:
+        """Whether it answers within `seconds` (after a SIGKILL, RocksDB replays its log first)."""
+        conn, deadline = Connection(HOST, self.port), time.monotonic() + seconds
+        while time.monotonic() < deadline:
             if (await conn.request("/query?query=ASK%7B%7D", timeout=2)).status == "200":
                 await conn.close()
-                return
-            await asyncio.sleep(0.1)
-        raise SystemExit("oxigraph serve did not start")
+                return True
+            if self.proc is not None and self.proc.poll() is not None:
+                self.start()  # it exited (a lock not yet released?): try again
+            await asyncio.sleep(0.2)
+        self.failures.append(f"oxigraph serve did not answer within {seconds:g} s (log: {self.location.parent})")
+        return False
 
     async def load(self) -> float:
         started = time.perf_counter()
@@ -266,11 +279,15 @@ def remote_faults(remote: Remote, events: dict[str, float]) -> Any:
         phases.append(("store down", time.time()))
         await asyncio.sleep(outage)
         remote.start()
-        await remote.ready()
-        events["restart_s"] = time.time() - phases[-1][1]
-        events["reload_s"] = await remote.load()
+        if await remote.ready():
+            events["restart_s"] = time.time() - phases[-1][1]
+            events["reload_s"] = await remote.load()
         phases.append(("reloaded", time.time()))
         await until(0.60)
+        if remote.proc is None or remote.proc.poll() is not None:
+            remote.failures.append("no remote store to stop (it did not come back)")
+            await asyncio.sleep(max(0.0, begin + seconds - time.monotonic()))
+            return
         remote.signal(signal.SIGSTOP)
         phases.append(("store stopped", time.time()))
         await asyncio.sleep(outage)
@@ -289,7 +306,8 @@ async def run_one(args: argparse.Namespace, store: str) -> dict[str, Any]:
     if store == "remote":
         remote = Remote(args.build_dir, workdir)
         remote.start()
-        await remote.ready()
+        if not await remote.ready():
+            raise SystemExit(remote.failures[-1])
         events["initial_load_s"] = await remote.load()
         if remote.failures:
             remote.stop()
@@ -322,7 +340,10 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
     start_rss, cpu0, load0 = rss(service.pid), resource.getrusage(resource.RUSAGE_SELF), os.getloadavg()
     load = Load(port, args.clients, args.seed)
     faults = remote_faults(remote, events) if remote is not None else None
+    samples: list[dict[str, float]] = []
+    sampler = asyncio.create_task(sample_rss(service.pid, samples))
     phases = [("idle", idle_from)] + await load.run(args.duration, faults)
+    sampler.cancel()
     cpu1, end_rss = resource.getrusage(resource.RUSAGE_SELF), rss(service.pid)
     stop.set()
     health = out.get(timeout=60)
@@ -331,7 +352,7 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
     return {"store": store, "clients": args.clients, "duration_s": args.duration, "health_rate": args.health_rate,
             "load_avg_before": load0, "load_avg_after": os.getloadavg(), "events": events,
             "remote_failures": remote.failures if remote is not None else [],
-            "rss_start": start_rss, "rss_end": end_rss, "phases": phases,
+            "rss_start": start_rss, "rss_end": end_rss, "rss_samples": samples, "phases": phases,
             "classes": summarise(load.results), "health": health_by_phase(health, phases),
             "client": {"cpu_s": client_cpu, "requests": len(load.results),
                        "cpu_us_per_request": 1e6 * client_cpu / max(1, len(load.results)),
@@ -383,6 +404,10 @@ def report(result: dict[str, Any]) -> None:
     print(f"RSS service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
           f"{a['workers_mb']:.0f} -> {b['workers_mb']:.0f} MB, total {total_a:.0f} -> {total_b:.0f} MB "
           f"({100 * (total_b / total_a - 1):+.1f}%)")
+    half = [x for x in result["rss_samples"] if x["t"] >= result["duration_s"] / 2][:1]
+    if half:
+        print(f"RSS service at half time {half[0]['service_mb']:.0f} MB: growth in the second half "
+              f"{100 * (b['service_mb'] / half[0]['service_mb'] - 1):+.1f}%")
     c = result["client"]
     print(f"client: {c['requests']} requests, {c['cpu_us_per_request']:.0f} us CPU each, "
           f"{100 * c['core_fraction']:.1f}% of one core")
