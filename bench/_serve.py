@@ -1,16 +1,25 @@
-"""Launcher for bench_rest.py: the app from the factory on uvicorn, on the given port.
+"""Launcher for bench_rest.py and bench_soak.py: the service as `exportgraph serve` runs it, on the given port,
+but never building (the build directory is only read).
 
     python bench/_serve.py --build-dir /tmp/bench-build --data-dir data --port 8765
+
+Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
+BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
+BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import uvicorn
 
 from exportgraph.api.app import create_app
+from exportgraph.api.protocol import with_header_timeout
+from exportgraph.api.serve import _warm
+from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
 
 
@@ -21,8 +30,25 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
-    app = create_app(Settings(build_dir=args.build_dir, data_dir=args.data_dir))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    if os.environ.get("BENCH_STALLS"):
+        from _stalls import watch, watch_gc
+
+        watch(Path(os.environ["BENCH_STALLS"]))
+        watch_gc(Path(os.environ["BENCH_STALLS"]))
+    if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
+        import sys
+
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
+    if os.environ.get("BENCH_GC_DEFAULT"):  # the "before" of bench_soak's figures: no freezing
+        from exportgraph.api import pauses
+
+        pauses.install = pauses.settle = lambda: None  # type: ignore[assignment]
+    settings = Settings.from_env(build_dir=args.build_dir, data_dir=args.data_dir, host=args.host, port=args.port)
+    app = create_app(settings, load_state(settings))
+    _warm(app)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                h11_max_incomplete_event_size=settings.max_url_length + 16384,
+                http=with_header_timeout(settings.header_timeout_s))
 
 
 if __name__ == "__main__":

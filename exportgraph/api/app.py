@@ -14,7 +14,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 import exportgraph
-from exportgraph.api import limits
+from exportgraph.api import limits, pauses
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.exc import ExportGraphError
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             await anyio.to_thread.run_sync(monitor.poll)
             monitor.start()
             app.state.shutdown_hooks.append(monitor.stop)
+        pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
         for hook in hooks:

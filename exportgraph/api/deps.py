@@ -1,4 +1,8 @@
-"""Shared FastAPI dependencies as Annotated aliases."""
+"""Shared FastAPI dependencies as Annotated aliases.
+
+They are `async def` although they only read attributes: FastAPI runs a plain `def` dependency in the shared
+thread pool, one more hop between the event loop and a thread (and one more wait for the GIL) per request.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,17 @@ from exportgraph.graph.store import GraphStore
 from exportgraph.settings import Settings
 
 
-def get_state(request: Request) -> GraphState:
+async def get_state(request: Request) -> GraphState:
     state: GraphState = request.app.state.graph
     return state
 
 
-def get_store(request: Request) -> GraphStore:
-    return get_state(request).store
+async def get_store(request: Request) -> GraphStore:
+    state: GraphState = request.app.state.graph
+    return state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -13,7 +13,7 @@
   would match `/api/health` before a final newline); HEAD is answered as GET
   without the body; every answer carries `nosniff` and anti-framing headers, every
   HTML answer a Content-Security-Policy header; a 416 says why.
-- `ClassLimitMiddleware`: graph views, REST and pages each have their own limit of
+- `ClassLimitMiddleware`: graph views, REST, cheap REST listings and pages each have their own limit of
   requests at once, with a bounded wait (then 503 + Retry-After), so that no class
   can fill FastAPI's shared thread pool (40 threads: 64 concurrent views once made
   /api/health wait 43 s). Health, SPARQL (its own worker pool, 429), static files
@@ -255,15 +255,24 @@ class RangeNotSatisfiable(ExportGraphError):
     status = 416
 
 
+# Listings with a small, fixed answer (tens of ms): a class of their own, so that they never queue behind
+# /api/compare, /api/entries or /api/search when the api class is full (a burst of 32 REST requests made
+# /api/jurisdictions wait 5 s).
+CHEAP_API = frozenset({"/api/jurisdictions", "/api/regimes", "/api/stats", "/api/dimensions", "/api/agencies",
+                       "/api/licence-types", "/api/measures", "/api/cases", "/api/recommendations",
+                       "/api/instruments", "/api/procedures", "/api/time-limits", "/api/memberships"})
+CHEAP_AT_ONCE = 4
 UNCOUNTED = frozenset({"/api/health", "/sparql", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 UNCOUNTED_PREFIXES = ("/static/", "/download/")
 WAITING_PER_SLOT = 8  # at most this many requests wait per running one; beyond that: 503 at once
 
 
 def route_class(path: str) -> str | None:
-    """views, api or pages; None for what has its own limits or costs nothing."""
+    """views, api, cheap or pages; None for what has its own limits or costs nothing."""
     if path in UNCOUNTED or path.startswith(UNCOUNTED_PREFIXES):
         return None
+    if path in CHEAP_API:
+        return "cheap"
     if path.startswith("/views/"):
         return "views"
     return "api" if path.startswith("/api/") else "pages"
@@ -283,7 +292,7 @@ class ClassLimitMiddleware:
         limiter, borrower = self.limiters[name], object()
         refusal = await self._admit(name, limiter, borrower)
         if refusal is not None:
-            await send_error(send, refusal, close=False, page=name != "api")
+            await send_error(send, refusal, close=False, page=name in ("views", "pages"))
             return
         try:
             await self.app(scope, receive, send)
@@ -303,14 +312,16 @@ class ClassLimitMiddleware:
 
 def thread_pool_size(settings: Settings) -> int:
     """FastAPI's shared pool must hold every class at its limit, with room for the uncounted routes."""
-    return max(40, settings.max_concurrent_views + settings.max_concurrent_api + settings.max_concurrent_pages + 8)
+    return max(40, settings.max_concurrent_views + settings.max_concurrent_api + settings.max_concurrent_pages
+               + CHEAP_AT_ONCE + 8)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Called by create_app: the class limits wrap every route, the size limits wrap them, the hygiene wraps all."""
     app.add_middleware(ClassLimitMiddleware, limits={"views": settings.max_concurrent_views,
                                                      "api": settings.max_concurrent_api,
-                                                     "pages": settings.max_concurrent_pages},
+                                                     "pages": settings.max_concurrent_pages,
+                                                     "cheap": CHEAP_AT_ONCE},
                        wait_s=settings.queue_wait_s)
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_url_length=settings.max_url_length)

@@ -75,10 +75,17 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _warm(app: object) -> None:
-    """Build the text index in the background, so that the first search does not wait for it."""
+    """Build the text index in the background, so that the first search does not wait for it; then freeze
+    what start-up made (about a million objects) out of the garbage collector's sight (see api/pauses.py)."""
     import threading
 
+    from exportgraph.api import pauses
     from exportgraph.query.textindex import index_for
 
     store = app.state.graph.store  # type: ignore[attr-defined]
-    threading.Thread(target=index_for, args=(store,), name="text-index", daemon=True).start()
+
+    def warm() -> None:
+        index_for(store)
+        pauses.settle()
+
+    threading.Thread(target=warm, name="text-index", daemon=True).start()

@@ -1,0 +1,97 @@
+"""Issue 15 item 1: health and cheap routes never wait behind expensive ones.
+
+A real uvicorn server on the session build (tests/servers.py); the load comes from one asyncio loop in
+a child process (in this one it would compete with the server's threads for the GIL): 64 graph views and
+a burst of 32 REST requests that each cost a query (new `as_of` dates defeat the compare cache), while
+/api/health and a cheap REST route are asked every 0.1 s. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from exportgraph.settings import Settings
+
+from .servers import Server
+
+VIEWS = ["/views/neighbourhood/regime/wa?depth=1", "/views/neighbourhood/regime/nsg?depth=2", "/views/regimes",
+         "/views/compare"]
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings) -> Iterator[Server]:
+    with Server(settings.with_(queue_wait_s=5.0)) as s:
+        yield s
+
+
+# The load and the probes run in a child process: in this one they would compete with the server's threads
+# for the GIL, and a late probe would measure the client.
+CHILD = """
+import asyncio, json, sys, time
+import httpx
+
+VIEWS = %r
+
+
+async def main(base):
+    seen = {"views": [], "rest": [], "health": [], "cheap": []}
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client, \\
+            httpx.AsyncClient(base_url=base, timeout=60) as prober:
+        await prober.get("/api/health")  # its connection is open before the burst
+
+        async def one(kind, url):
+            started = time.monotonic()
+            answer = await client.get(url)
+            seen[kind].append((answer.status_code, time.monotonic() - started))
+
+        burst = [one("views", VIEWS[i %% len(VIEWS)]) for i in range(64)]
+        burst += [one("rest", f"/api/compare?as_of={2001 + i %% 25}-{1 + i %% 12:02d}-{1 + i %% 28:02d}")
+                  for i in range(16)]
+        burst += [one("rest", f"/api/entries?code={code}") for code in ["3B001", "1C002", "5A002", "9A004"] * 4]
+        load = asyncio.gather(*burst)
+        await asyncio.sleep(0.3)  # the burst is in flight
+        while not load.done():
+            for kind, url in (("health", "/api/health"), ("cheap", "/api/jurisdictions")):
+                started = time.monotonic()
+                answer = await prober.get(url)
+                seen[kind].append((answer.status_code, time.monotonic() - started))
+            await asyncio.sleep(0.1)
+        await load
+    print(json.dumps(seen))
+
+
+asyncio.run(main(sys.argv[1]))
+""" % (VIEWS,)
+
+
+def _load_and_probe(base: str) -> dict[str, list[tuple[int, float]]]:
+    out = subprocess.run([sys.executable, "-c", CHILD, base], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen: dict[str, list[tuple[int, float]]] = json.loads(out.stdout)
+    return seen
+
+
+def test_health_and_cheap_routes_answer_while_64_views_and_a_rest_burst_are_in_flight(server: Server) -> None:
+    with httpx.Client(base_url=server.base, timeout=60) as c:
+        assert c.get("/api/health").status_code == 200
+    started = time.monotonic()
+    seen = _load_and_probe(server.base)
+    took = time.monotonic() - started
+    health = [s for _, s in seen["health"]]
+    cheap = [s for _, s in seen["cheap"]]
+    assert {st for st, _ in seen["health"]} == {200}, seen["health"]
+    assert len(health) >= 5 and max(health) < 1.0, (len(health), sorted(health)[-5:])
+    assert {st for st, _ in seen["cheap"]} == {200}, seen["cheap"]  # answered, not refused
+    assert max(cheap) < 3.0, sorted(cheap)[-5:]
+    # The burst itself: answered or refused with a 503 (the class limits), never an error.
+    assert {st for st, _ in seen["views"]} <= {200, 503} and any(st == 200 for st, _ in seen["views"])
+    assert {st for st, _ in seen["rest"]} <= {200, 503} and any(st == 200 for st, _ in seen["rest"])
+    assert took < 30, took
