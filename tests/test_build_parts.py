@@ -3,6 +3,7 @@ SHACL checks run in threads, N-Quads lines taken from a store as bytes. Real fil
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def test_worker_processes_parse_what_one_process_parses(tmp_path: Path) -> None:
     serial = R.read_data(model, DATA / "core")
     assert parallel.records == serial.records and parallel.sources == serial.sources
     assert parallel.hashes == serial.hashes and len(parallel.records) > 1000
+
+
+def _read_in_daemon(cache: str, out: multiprocessing.Queue[int]) -> None:
+    out.put(len(R.read_data(load_model(), DATA / "core", cache=Path(cache), parallel_min_bytes=0).records))
+
+
+def test_a_daemon_process_reads_without_workers(tmp_path: Path) -> None:
+    """A daemonic process may not start children: it parses every file itself."""
+    ctx = multiprocessing.get_context("spawn")
+    out: multiprocessing.Queue[int] = ctx.Queue()
+    proc = ctx.Process(target=_read_in_daemon, args=(str(tmp_path / "cache"), out), daemon=True)
+    proc.start()
+    count = out.get(timeout=120)
+    proc.join(timeout=30)
+    assert proc.exitcode == 0 and count == len(R.read_data(load_model(), DATA / "core").records)
 
 
 def test_worker_processes_leave_errors_to_the_reader_in_file_order(tmp_path: Path) -> None:

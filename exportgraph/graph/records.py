@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import multiprocessing
 import os
 import pickle
@@ -24,6 +25,8 @@ import yaml
 from exportgraph.exc import DataError
 from exportgraph.graph.terms import ID_RE
 from exportgraph.ontology.model import Model
+
+log = logging.getLogger(__name__)
 
 try:  # the C loader is several times faster on the large generated lists
     from yaml import CSafeLoader as _BaseLoader
@@ -300,14 +303,19 @@ def _warm_cache(paths: list[Path], cache: Path | None,
     """Start parsing the files the cache lacks in worker processes, one a CPU (YAML parsing holds the GIL), when
     there are enough of them; the reader waits for a file's future before it reads the file."""
     workers = min(os.cpu_count() or 1, 4)
-    if cache is None or workers < 2:
+    if cache is None or workers < 2 or multiprocessing.current_process().daemon:  # a daemon may not have children
         return None, {}
     missing = [p for p in paths if not _cached(p, cache)]
     if len(missing) < 2 or sum(p.stat().st_size for p in missing) < min_bytes:
         return None, {}
     # spawn, not fork: a build can run inside a process with threads (serve), which fork does not copy safely
     pool = ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn"))
-    return pool, {p: pool.submit(_fill_cache, p, cache) for p in missing}
+    try:
+        return pool, {p: pool.submit(_fill_cache, p, cache) for p in missing}
+    except OSError as exc:  # no process could start (a process limit): this process parses every file
+        log.warning("parsing data files in this process only: cannot start workers (%s)", exc)
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None, {}
 
 
 def read_data(model: Model, root: Path, errors: list[DataError] | None = None,
