@@ -55,7 +55,10 @@ class Settings:
     query_workers: int = field(default=2, metadata=_help(
         "Worker processes that evaluate SPARQL queries (each holds the dataset in memory)."))
     max_concurrent_queries: int = field(default=8, metadata=_help(
-        "Queries waiting or running at once; beyond that the endpoint answers 429."))
+        "Queries waiting for or holding a SPARQL worker at once; more wait their turn up to query_queue_wait_s."))
+    query_queue_wait_s: float = field(default=1.0, metadata=_help(
+        "Longest a SPARQL query waits for a place among max_concurrent_queries; then 429 with Retry-After "
+        "(also at once when 8 times max_concurrent_queries are already waiting)."))
     max_rows: int = field(default=10000, metadata=_help("Most result rows a SPARQL query returns."))
     max_query_length: int = field(default=20000, metadata=_help(
         "Longest SPARQL query text accepted, in characters (longer: 413, or 414 in a URL)."))
@@ -102,7 +105,7 @@ class Settings:
             raise ExportGraphError("store=remote needs remote_query_url (EXPORTGRAPH_REMOTE_QUERY_URL)")
         for name in ("query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
                      "max_body_bytes", "max_nesting", "max_view_nodes", "port", "health_timeout_s",
-                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s",
+                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s", "query_queue_wait_s",
                      "header_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ExportGraphError(f"{name}: must be positive")

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 import exportgraph
 from exportgraph.api import limits
+from exportgraph.api.fastpath import SparqlFastPath
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     app.state.shutdown_hooks = []
     _errors(app)
     _routes(app)
+    app.add_middleware(SparqlFastPath)  # innermost: the limits and hygiene below still wrap /sparql
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
     return app
 

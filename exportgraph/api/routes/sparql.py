@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,6 +30,7 @@ from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused
 from exportgraph.graph import terms as T
 from exportgraph.graph.build import lease
 from exportgraph.settings import Settings
+from exportgraph.sparql.admission import Admission
 from exportgraph.sparql.guard import UPDATES_REFUSED, Verdicts, precheck
 from exportgraph.sparql.workers import EngineConfig, Job, NotAcceptable, WorkerPool, raise_for
 
@@ -94,6 +96,7 @@ def get_pool(app: FastAPI) -> WorkerPool:
     pool = WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries)
     app.state.sparql_pool = pool
     app.state.sparql_verdicts = Verdicts()
+    app.state.sparql_admission = Admission(settings.max_concurrent_queries, settings.query_queue_wait_s)
     app.state.shutdown_hooks.append(pool.close)
     return pool
 
@@ -147,7 +150,7 @@ def _named_format(value: str) -> tuple[str | None, str | None]:
     raise BadRequest(f"unknown format {value!r}; use one of {', '.join(sorted(FORMAT_NAMES))}")
 
 
-def choose_formats(request: Request, format_param: str | list[str] | None) -> tuple[str | None, str | None]:
+def choose_formats(accept: str | None, format_param: str | list[str] | None) -> tuple[str | None, str | None]:
     """?format= (repeatable: SPARQLWrapper sends one for results and one for graphs, e.g. json and json-ld;
     the first that names a results format and the first that names a graph format are taken), else Accept."""
     values = [format_param] if isinstance(format_param, str) else list(format_param or [])
@@ -156,7 +159,6 @@ def choose_formats(request: Request, format_param: str | list[str] | None) -> tu
         results = next((r for r, _ in named if r), None)
         graph = next((g for _, g in named if g), None)
         return results, graph
-    accept = request.headers.get("accept")
     results, graph = negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
     if results is None and graph is None:
         raise NotAcceptable("none of the result formats matches the Accept header")
@@ -181,21 +183,20 @@ def _refuse_dataset_params(params: list[tuple[str, str]]) -> None:
         raise QueryRefused("default-graph-uri and named-graph-uri are not accepted: the dataset is fixed")
 
 
-async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str, str]]]:
-    """(query text or None, whether it came in the URL, all parameters)."""
-    params = list(request.query_params.multi_items())
-    if request.method == "GET":
+def parse_query_request(method: str, params: list[tuple[str, str]], content_type: str,
+                        body: bytes) -> tuple[str | None, bool, list[tuple[str, str]]]:
+    """(query text or None, whether it came in the URL, all parameters), from the parts of a request."""
+    if method == "GET":
         _refuse_dataset_params(params)
         return _one(params, "query"), True, params
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    kind = content_type.split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not UTF-8") from None
     if kind == "application/x-www-form-urlencoded":
         try:
-            params += parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+            params = params + parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
         except ValueError:  # "Max number of fields exceeded": the client's form, not our failure
             raise BadRequest(f"the form has more than {MAX_FORM_FIELDS} fields") from None
         _refuse_dataset_params(params)
@@ -209,6 +210,13 @@ async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str
                                f"not {kind or 'no Content-Type'}")
 
 
+async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str, str]]]:
+    """(query text or None, whether it came in the URL, all parameters)."""
+    params = list(request.query_params.multi_items())
+    body = b"" if request.method == "GET" else await request.body()
+    return parse_query_request(request.method, params, request.headers.get("content-type", ""), body)
+
+
 def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
@@ -216,23 +224,39 @@ def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
                         headers={**CORS, **exc.headers()})
 
 
-async def _evaluate(request: Request, text: str, in_url: bool, params: list[tuple[str, str]]) -> Response:
-    settings: Settings = request.app.state.settings
+@dataclass(frozen=True)
+class Reply:
+    """A query's answer, ready to send: body, media type and headers (CORS, Vary, truncation)."""
+
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool,
+                       params: list[tuple[str, str]]) -> Reply:
+    """Every guard of a query, then its evaluation by a worker; raises the family's error for a refusal.
+
+    Shared by the FastAPI route and the raw ASGI path of exportgraph/api/fastpath.py.
+    """
+    settings: Settings = app.state.settings
     checked = precheck(text, settings.max_query_length, settings.max_nesting, in_url)
-    results, graph = choose_formats(request, [v for k, v in params if k == "format"])
-    pool = get_pool(request.app)
-    verdicts: Verdicts = request.app.state.sparql_verdicts
+    results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
+    pool = get_pool(app)
+    verdicts: Verdicts = app.state.sparql_verdicts
     known, refusal = verdicts.lookup(checked)
     if refusal is not None:
         raise QueryRefused(refusal)
-    answer = await pool.run(Job(checked, results, graph, settings.max_rows, inspect=not known))
+    admission: Admission = app.state.sparql_admission
+    async with admission.slot():
+        answer = await pool.run(Job(checked, results, graph, settings.max_rows, inspect=not known))
     if answer.verdict:
         verdicts.remember(checked, answer.message if answer.verdict == "refused" else None)
     raise_for(answer)
     headers = {**CORS, "Vary": "Accept"}
     if answer.truncated:
         headers[TRUNCATED] = "true"
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    return Reply(answer.body, answer.media_type, headers)
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", response_class=Response,
@@ -244,7 +268,8 @@ async def sparql(request: Request) -> Response:
         text, in_url, params = await read_query(request)
         if text is None:
             return describe_service(request)
-        return await _evaluate(request, text, in_url, params)
+        reply = await answer_query(request.app, request.headers.get("accept"), text, in_url, params)
+        return Response(reply.body, media_type=reply.media_type, headers=reply.headers)
     except ExportGraphError as exc:
         return error_response(exc, request)
 
