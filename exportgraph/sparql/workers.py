@@ -216,6 +216,16 @@ class _Evaluator:
         return replace(answer, verdict=verdict)
 
 
+def evaluator_over(store: Any) -> _Evaluator:
+    """An evaluator over a store already loaded: the web process's own (sparql/inprocess.py)."""
+    from exportgraph.graph.terms import PREFIXES
+
+    evaluator = _Evaluator.__new__(_Evaluator)
+    evaluator.prefixes = dict(PREFIXES)
+    evaluator.store = store
+    return evaluator
+
+
 def _serve(conn: Connection, evaluator: _Evaluator) -> None:
     conn.send(("ready", os.getpid()))
     while True:

@@ -32,6 +32,7 @@ from exportgraph.graph.build import lease
 from exportgraph.settings import Settings
 from exportgraph.sparql.admission import Admission
 from exportgraph.sparql.guard import UPDATES_REFUSED, Verdicts, precheck
+from exportgraph.sparql.inprocess import InProcessEvaluator
 from exportgraph.sparql.workers import EngineConfig, Job, NotAcceptable, WorkerPool, raise_for
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["sparql"], lifespan=lifespan)
 
 
-def get_pool(app: FastAPI) -> WorkerPool:
-    pool: WorkerPool | None = getattr(app.state, "sparql_pool", None)
+def get_pool(app: FastAPI) -> WorkerPool | InProcessEvaluator:
+    pool: WorkerPool | InProcessEvaluator | None = getattr(app.state, "sparql_pool", None)
     if pool is not None and not pool.closing:
         return pool
     settings: Settings = app.state.settings
     state: GraphState = app.state.graph
+    pool = _in_process(app, settings, state) or _worker_pool(settings, state)
+    app.state.sparql_pool = pool
+    app.state.sparql_verdicts = Verdicts()
+    app.state.sparql_admission = Admission(settings.max_concurrent_queries, settings.query_queue_wait_s)
+    app.state.shutdown_hooks.append(pool.close)
+    return pool
+
+
+def _worker_pool(settings: Settings, state: GraphState) -> WorkerPool:
     if settings.store == "remote":
         # The remote's own timeout fires just before the kill, so a slow remote costs no worker restart.
         remote_timeout = min(settings.remote_timeout_s, max(0.1, settings.query_timeout_s - 0.25))
@@ -93,12 +103,18 @@ def get_pool(app: FastAPI) -> WorkerPool:
         if state.build is None:
             raise NotFound("no built dataset to query")
         engine = EngineConfig("embedded", dataset=str(state.build.dataset))
-    pool = WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries)
-    app.state.sparql_pool = pool
-    app.state.sparql_verdicts = Verdicts()
-    app.state.sparql_admission = Admission(settings.max_concurrent_queries, settings.query_queue_wait_s)
-    app.state.shutdown_hooks.append(pool.close)
-    return pool
+    return WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries)
+
+
+def _in_process(app: FastAPI, settings: Settings, state: GraphState) -> InProcessEvaluator | None:
+    """query_evaluation=in-process, where `serve` can recycle this web process (app.state.recycle)."""
+    if settings.query_evaluation != "in-process":
+        return None
+    recycle = getattr(app.state, "recycle", None)
+    if recycle is None or settings.store != "embedded":
+        log.warning("query_evaluation=in-process needs `exportgraph serve` and store=embedded: using workers")
+        return None
+    return InProcessEvaluator(state.store, settings.query_workers, settings.query_timeout_s, recycle)
 
 
 # ---------------------------------------------------------------- content negotiation

@@ -1,0 +1,121 @@
+"""SPARQL evaluation in the web process itself, with a watchdog that recycles the process.
+
+The worker pool (workers.py) costs two thread switches and a pipe round trip to another process
+per query: about 10x the evaluation of a point lookup (bench/bench_anatomy.py). Here a query is
+evaluated by a thread of the web process, over the store that process already holds (forked from
+`serve`'s parent, shared copy-on-write), with the same guard and serialiser as a worker.
+
+A thread cannot be stopped, so the deadline is kept at the level of the process: when a query
+runs past query_timeout_s its client gets the 504 at once, and the web process is recycled: it
+stops accepting, finishes the requests it holds and exits, which stops the runaway evaluation;
+`serve`'s parent forks a replacement (api/processes.py), and the other web processes answer
+meanwhile. Only `serve` can recycle a process, so only it enables this (query_evaluation=in-process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import queue
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from exportgraph.exc import QueryRefused
+from exportgraph.graph.store import GraphStore
+from exportgraph.sparql.workers import WORKER_RECURSION_LIMIT, WORKER_STACK_BYTES, Answer, Job, evaluator_over
+
+log = logging.getLogger(__name__)
+
+
+def _refusal(text: str) -> str | None:
+    from exportgraph.sparql.guard import inspect
+
+    try:
+        inspect(text)
+    except QueryRefused as exc:
+        return exc.message
+    return None
+
+
+class InProcessEvaluator:
+    """`run(job)` as WorkerPool.run, in this process's threads; `recycle` is called once on a runaway."""
+
+    def __init__(self, store: GraphStore, threads: int, timeout_s: float, recycle: Callable[[], None]) -> None:
+        self.timeout_s = timeout_s
+        self.recycle = recycle
+        self.recycling = False
+        self.closing = False
+        self.start_timeout_s = 0.0
+        self._running = 0
+        self._evaluator = evaluator_over(store)
+        self._jobs: queue.SimpleQueue[tuple[Job, concurrent.futures.Future[Answer]] | None] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._serve, name=f"sparql-in-process-{i}", daemon=True)
+                         for i in range(threads)]
+        # The guard's parser recurses deeply, as in a worker process: a large stack for these threads only.
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
+        previous = threading.stack_size(WORKER_STACK_BYTES)
+        try:
+            for thread in self._threads:
+                thread.start()
+        finally:
+            threading.stack_size(previous)
+
+    def _serve(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, future = item
+            if future.set_running_or_notify_cancel():
+                future.set_result(self._answer(job))
+
+    def _answer(self, job: Job) -> Answer:
+        """The guard first, in a frame of its own; then the evaluation, in a frame the guard never saw.
+
+        rdflib's parser leaves frames in reference cycles, and a frame keeps its callers (f_back) and their
+        locals alive until the garbage collector runs. Were the query's results among those locals, a
+        collection in another thread would meet pyoxigraph objects that may only be dropped by the thread
+        that made them ("unsendable"): an error and a leak.
+        """
+        verdict = ""
+        if job.inspect:
+            refusal = _refusal(job.text)
+            if refusal is not None:
+                return Answer(400, message=refusal, verdict="refused")
+            verdict = "ok"
+        return replace(self._evaluator.answer(replace(job, inspect=False)), verdict=verdict)
+
+    async def run(self, job: Job) -> Answer:
+        future: concurrent.futures.Future[Answer] = concurrent.futures.Future()
+        self._jobs.put((job, future))
+        self._running += 1
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
+        except TimeoutError:
+            self._runaway()
+            return Answer(504, message=f"the query ran longer than the {self.timeout_s:g} s limit and was stopped")
+        finally:
+            self._running -= 1
+
+    def wait_ready(self, _timeout_s: float) -> bool:
+        return True  # the store is the web process's own, loaded before it started
+
+    def health(self) -> dict[str, Any]:
+        """As WorkerPool.health: here the workers are threads of this web process."""
+        return {"workers": len(self._threads), "alive": sum(t.is_alive() for t in self._threads),
+                "in_process": True, "queued_or_running": self._running,
+                "closing": self.closing or self.recycling}
+
+    def _runaway(self) -> None:
+        if self.recycling:
+            return
+        self.recycling = True
+        log.warning("a SPARQL query ran over %g s: this web process stops and is replaced", self.timeout_s)
+        self.recycle()
+
+    def close(self) -> None:
+        """Stop the idle threads; one still evaluating ends with the process."""
+        self.closing = True
+        for _ in self._threads:
+            self._jobs.put(None)
