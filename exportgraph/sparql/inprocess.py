@@ -31,11 +31,16 @@ from exportgraph.sparql.workers import WORKER_RECURSION_LIMIT, WORKER_STACK_BYTE
 log = logging.getLogger(__name__)
 
 
+# rdflib's parser (pyparsing) is not thread-safe: two texts parsed at once gave spurious syntax errors.
+_PARSER = threading.Lock()
+
+
 def _refusal(text: str) -> str | None:
     from exportgraph.sparql.guard import inspect
 
     try:
-        inspect(text)
+        with _PARSER:
+            inspect(text)
     except QueryRefused as exc:
         return exc.message
     return None
@@ -78,13 +83,12 @@ class InProcessEvaluator:
         collection in another thread would meet pyoxigraph objects that may only be dropped by the thread
         that made them ("unsendable"): an error and a leak.
         """
-        verdict = ""
-        if job.inspect:
-            refusal = _refusal(job.text)
-            if refusal is not None:
-                return Answer(400, message=refusal, verdict="refused")
-            verdict = "ok"
-        return replace(self._evaluator.answer(replace(job, inspect=False)), verdict=verdict)
+        if not job.inspect:
+            return self._evaluator.answer(job)
+        refusal = _refusal(job.text)
+        if refusal is not None:
+            return Answer(400, message=refusal, verdict="refused")
+        return replace(self._evaluator.answer(replace(job, inspect=False)), verdict="ok")
 
     async def run(self, job: Job) -> Answer:
         future: concurrent.futures.Future[Answer] = concurrent.futures.Future()

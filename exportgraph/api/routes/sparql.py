@@ -9,6 +9,7 @@ kills) -> bytes in the negotiated format.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
 import logging
@@ -175,10 +176,20 @@ def choose_formats(accept: str | None, format_param: str | list[str] | None) -> 
         results = next((r for r, _ in named if r), None)
         graph = next((g for _, g in named if g), None)
         return results, graph
-    results, graph = negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+    results, graph = _negotiated(accept)
     if results is None and graph is None:
         raise NotAcceptable("none of the result formats matches the Accept header")
     return results, graph
+
+
+@functools.lru_cache(maxsize=256)  # clients send a handful of Accept headers, each every time
+def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
+    return negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+
+
+@functools.lru_cache(maxsize=512)  # a repeated text is not scanned again (a refusal raises: not cached)
+def _prechecked(text: str, max_length: int, max_nesting: int, in_url: bool) -> str:
+    return precheck(text, max_length, max_nesting, in_url)
 
 
 # ---------------------------------------------------------------- the protocol
@@ -256,7 +267,7 @@ async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool
     Shared by the FastAPI route and the raw ASGI path of exportgraph/api/fastpath.py.
     """
     settings: Settings = app.state.settings
-    checked = precheck(text, settings.max_query_length, settings.max_nesting, in_url)
+    checked = _prechecked(text, settings.max_query_length, settings.max_nesting, in_url)
     results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
     pool = get_pool(app)
     verdicts: Verdicts = app.state.sparql_verdicts
