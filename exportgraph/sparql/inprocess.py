@@ -10,6 +10,11 @@ runs past query_timeout_s its client gets the 504 at once, and the web process i
 stops accepting, finishes the requests it holds and exits, which stops the runaway evaluation;
 `serve`'s parent forks a replacement (api/processes.py), and the other web processes answer
 meanwhile. Only `serve` can recycle a process, so only it enables this (query_evaluation=in-process).
+
+A text already answered within QUICK_S (the guard passed, the data are read-only: the same work again)
+is evaluated on the event loop itself, without even the thread switch, as a bare ASGI endpoint does.
+Should one run long after all, the loop cannot answer 504: a watchdog thread then ends the process at
+the deadline (its clients see the connection close) and `serve` forks a replacement.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import queue
 import sys
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -29,6 +37,11 @@ from exportgraph.graph.store import GraphStore
 from exportgraph.sparql.workers import WORKER_RECURSION_LIMIT, WORKER_STACK_BYTES, Answer, Job, evaluator_over
 
 log = logging.getLogger(__name__)
+
+QUICK_S = 0.002  # a text answered within this (thread switch included) is evaluated on the event loop next time
+QUICK_TEXTS = 1024
+WATCH_S = 0.25
+EXIT_RUNAWAY = 70  # the parent forks a replacement
 
 
 # rdflib's parser (pyparsing) is not thread-safe: two texts parsed at once gave spurious syntax errors.
@@ -60,6 +73,9 @@ class InProcessEvaluator:
         self._jobs: queue.SimpleQueue[tuple[Job, concurrent.futures.Future[Answer]] | None] = queue.SimpleQueue()
         self._threads = [threading.Thread(target=self._serve, name=f"sparql-in-process-{i}", daemon=True)
                          for i in range(threads)]
+        self._quick: OrderedDict[str, None] = OrderedDict()
+        self._inline_since: float | None = None
+        threading.Thread(target=self._watch, name="sparql-watchdog", daemon=True).start()
         # The guard's parser recurses deeply, as in a worker process: a large stack for these threads only.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
         previous = threading.stack_size(WORKER_STACK_BYTES)
@@ -91,16 +107,42 @@ class InProcessEvaluator:
         return replace(self._evaluator.answer(replace(job, inspect=False)), verdict="ok")
 
     async def run(self, job: Job) -> Answer:
+        if not job.inspect and job.text in self._quick:
+            return self._inline(job)
         future: concurrent.futures.Future[Answer] = concurrent.futures.Future()
+        started = time.monotonic()
         self._jobs.put((job, future))
         self._running += 1
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
+            answer = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
+            if answer.status == 200 and time.monotonic() - started < QUICK_S:
+                self._quick[job.text] = None
+                while len(self._quick) > QUICK_TEXTS:
+                    self._quick.popitem(last=False)
+            return answer
         except TimeoutError:
             self._runaway()
             return Answer(504, message=f"the query ran longer than the {self.timeout_s:g} s limit and was stopped")
         finally:
             self._running -= 1
+
+    def _inline(self, job: Job) -> Answer:
+        """A text that was answered within QUICK_S before (same text, same read-only data: same work), on the
+        event loop itself: no thread switch. Should it run long after all, the watchdog ends the process."""
+        self._inline_since = time.monotonic()
+        try:
+            return self._evaluator.answer(job)
+        finally:
+            self._inline_since = None
+
+    def _watch(self) -> None:
+        while not self.closing:
+            time.sleep(WATCH_S)
+            since = self._inline_since
+            if since is not None and time.monotonic() - since > self.timeout_s:
+                log.error("a SPARQL query on the event loop ran over %g s: this web process exits now",
+                          self.timeout_s)
+                os._exit(EXIT_RUNAWAY)
 
     def wait_ready(self, _timeout_s: float) -> bool:
         return True  # the store is the web process's own, loaded before it started
