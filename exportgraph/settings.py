@@ -62,7 +62,7 @@ class Settings:
     query_workers: int = field(default=2, metadata=_help(
         "Worker processes that evaluate SPARQL queries (each holds the dataset in memory); with "
         "query_evaluation=in-process, the threads of each web process that do."))
-    max_concurrent_queries: int = field(default=8, metadata=_help(
+    max_concurrent_queries: int = field(default=32, metadata=_help(
         "Queries waiting for or holding a SPARQL worker at once; more wait their turn up to query_queue_wait_s."))
     query_queue_wait_s: float = field(default=1.0, metadata=_help(
         "Longest a SPARQL query waits for a place among max_concurrent_queries; then 429 with Retry-After "
