@@ -2,8 +2,12 @@
 VoID / DCAT description (/.well-known/void, /api/dataset) and the dataset downloads.
 
 Every query goes: size caps (limits middleware) -> precheck (length, escapes,
-nesting) -> a worker process (rdflib guard, then Oxigraph, with a deadline that
-kills) -> bytes in the negotiated format.
+nesting) -> admission (a bounded wait for a place, then 429) -> a worker process
+(the guard, then Oxigraph, with a deadline that kills; or, with
+query_evaluation=in-process, a thread of the web process, recycled past the
+deadline) -> bytes in the negotiated format. The raw ASGI handler of
+api/fastpath.py answers /sparql queries through the same functions
+(parse_query_request, answer_query) without FastAPI's routing.
 """
 
 from __future__ import annotations
