@@ -79,7 +79,7 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
     settings = Settings.from_env(build_dir=build_dir)
     app = create_app(settings)
     routed = create_app(settings, app.state.graph)
-    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not SparqlFastPath]
+    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not SparqlFastPath]  # type: ignore[comparison-overlap]  # Starlette types cls as a factory
     inproc = create_app(settings.with_(query_evaluation="in-process"), app.state.graph)
     inproc.state.recycle = lambda: None  # as `serve` does; no runaway here
     for each in (app, routed, inproc):
@@ -90,7 +90,8 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
     pool = get_pool(app)
 
     async def evaluate(_i: int) -> object:
-        return store.query(QA, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+        result: Any = store.query(QA, use_default_graph_as_union=True)  # QuerySolutions for this SELECT
+        return result.serialize(format=ox.QueryResultsFormat.JSON)
 
     async def guards(_i: int) -> object:
         checked = precheck(QA, settings.max_query_length, settings.max_nesting)
