@@ -52,8 +52,16 @@ class Settings:
         "(default: taken from each request)."))
     query_timeout_s: float = field(default=10.0, metadata=_help(
         "Longest a SPARQL query may run; then its worker process is killed and the client gets 504."))
+    web_processes: int = field(default=1, metadata=_help(
+        "Web processes that accept requests on the one port (forked after the graph is loaded, sharing it); "
+        "2 lets a 2-core machine parse HTTP and run the guards on both cores. Each has its own query_workers."))
+    query_evaluation: str = field(default="workers", metadata=_help(
+        "Where SPARQL queries are evaluated: `workers` (worker processes, killed at the deadline) or `in-process` "
+        "(threads of the web process: no hand-off; a query past the deadline gets its 504 and its web process is "
+        "replaced by `serve`, which stops the query). In-process needs `exportgraph serve` and store=embedded."))
     query_workers: int = field(default=2, metadata=_help(
-        "Worker processes that evaluate SPARQL queries (each holds the dataset in memory)."))
+        "Worker processes that evaluate SPARQL queries (each holds the dataset in memory); with "
+        "query_evaluation=in-process, the threads of each web process that do."))
     query_light_budget_s: float = field(default=0.5, metadata=_help(
         "Seconds a SPARQL query may run on a light worker; one still running then moves, process and all, to "
         "the heavy lane, and its text is remembered so that it starts there next time (0: no lanes)."))
@@ -62,8 +70,11 @@ class Settings:
         "query_timeout_s; the light workers stay free for quick queries."))
     query_heavy_queue: int = field(default=4, metadata=_help(
         "Slow SPARQL queries waiting for the heavy lane; beyond that the endpoint answers 429 with Retry-After."))
-    max_concurrent_queries: int = field(default=8, metadata=_help(
-        "Queries waiting or running at once; beyond that the endpoint answers 429."))
+    max_concurrent_queries: int = field(default=32, metadata=_help(
+        "Queries waiting for or holding a SPARQL worker at once; more wait their turn up to query_queue_wait_s."))
+    query_queue_wait_s: float = field(default=1.0, metadata=_help(
+        "Longest a SPARQL query waits for a place among max_concurrent_queries; then 429 with Retry-After "
+        "(also at once when 8 times max_concurrent_queries are already waiting)."))
     max_rows: int = field(default=10000, metadata=_help("Most result rows a SPARQL query returns."))
     max_query_length: int = field(default=20000, metadata=_help(
         "Longest SPARQL query text accepted, in characters (longer: 413, or 414 in a URL)."))
@@ -105,13 +116,15 @@ class Settings:
         return settings
 
     def check(self) -> None:
+        if self.query_evaluation not in ("workers", "in-process"):
+            raise ExportGraphError(f"query_evaluation: expected workers or in-process, got {self.query_evaluation!r}")
         if self.store not in ("embedded", "remote"):
             raise ExportGraphError(f"store: expected embedded or remote, got {self.store!r}")
         if self.store == "remote" and not self.remote_query_url:
             raise ExportGraphError("store=remote needs remote_query_url (EXPORTGRAPH_REMOTE_QUERY_URL)")
-        for name in ("query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
+        for name in ("web_processes", "query_workers", "max_concurrent_queries", "max_rows", "max_query_length",
                      "max_body_bytes", "max_nesting", "max_view_nodes", "port", "health_timeout_s",
-                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s",
+                     "max_concurrent_views", "max_concurrent_api", "max_concurrent_pages", "queue_wait_s", "query_queue_wait_s",
                      "header_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ExportGraphError(f"{name}: must be positive")

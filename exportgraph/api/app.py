@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 import exportgraph
 from exportgraph.api import limits, pauses
+from exportgraph.api.fastpath import SparqlFastPath
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.exc import ExportGraphError
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         app.state.store_monitor = StoreMonitor(settings, lambda: len(app.state.graph.manifest.get("graphs") or {}) or None)
     _errors(app)
     _routes(app)
+    app.add_middleware(SparqlFastPath)  # innermost: the store gate, limits and hygiene below still wrap /sparql
     app.add_middleware(StoreGate, monitor=lambda: app.state.store_monitor)  # inside limits: its headers apply
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
     return app

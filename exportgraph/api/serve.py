@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from typing import TYPE_CHECKING
 
 from exportgraph.exc import ExportGraphError, ServeFailed
 from exportgraph.graph.build import build, is_current, read_manifest
 from exportgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from exportgraph.api.state import GraphState
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +42,40 @@ def ensure_build(settings: Settings, rebuild: bool = False) -> str:
 
 
 def serve(settings: Settings, rebuild: bool = False) -> None:
-    import uvicorn
-
-    from exportgraph.api.app import create_app
-    from exportgraph.api.protocol import with_header_timeout
     from exportgraph.api.state import load_state
 
     sock = bind(settings.host, settings.port)  # before the build and the load: a taken port fails at once
     problem = ensure_build(settings, rebuild)
-    app = create_app(settings, load_state(settings, problem))
+    state = load_state(settings, problem)
+    if settings.web_processes == 1 and settings.query_evaluation == "workers":
+        _serve_one(settings, state, sock)
+        return
+    from exportgraph.api.processes import run_forked
+    from exportgraph.query.textindex import index_for
+
+    # The text index too, once, before the fork: a web process building its own would hold the GIL for
+    # seconds while it serves, and each would keep a copy.
+    index_for(state.store)
+    # Forked after the load: the web processes share the loaded store copy-on-write. In-process evaluation
+    # needs the parent even for one web process: a runaway query ends its process, and the parent replaces it.
+    run_forked(settings.web_processes, sock, lambda: _serve_one(settings, state, sock))
+
+
+def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
+    import uvicorn
+
+    from exportgraph.api.app import create_app
+    from exportgraph.api.protocol import with_header_timeout
+
+    app = create_app(settings, state)
     _warm(app)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
                             h11_max_incomplete_event_size=settings.max_url_length + 16384,
                             http=with_header_timeout(settings.header_timeout_s))
     server = uvicorn.Server(config)
+    if settings.query_evaluation == "in-process":
+        # Called on a runaway query: stop accepting, finish the requests held, exit; the parent forks anew.
+        app.state.recycle = lambda: setattr(server, "should_exit", True)
     server.run(sockets=[sock])
     if not server.started:
         raise ServeFailed("the service did not start (see the log above)")

@@ -134,17 +134,39 @@ def _term(term: Any) -> dict[str, Any]:
                                         "object": _term(term.object)}}
 
 
+_json_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+
+
+def _term_json(term: Any) -> str:
+    """One term as SPARQL results JSON: the bytes json.dumps(_term(term)) would write, without the dicts."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
+    if kind is ox.Literal:
+        head = '{"type":"literal","value":' + _json_string(term.value)
+        if term.language:
+            return head + ',"xml:lang":' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return head + "}"
+        return head + ',"datatype":' + _json_string(datatype) + "}"
+    if kind is ox.BlankNode:
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
+    return json.dumps(_term(term), ensure_ascii=False, separators=(",", ":"))
+
+
 def solutions_json(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    keys = [(i, _json_string(name) + ":") for i, name in enumerate(variables)]
     bindings = []
     for row in rows:
-        bound = {}
-        for name in variables:
-            value = row[name]
+        bound = []
+        for i, key in keys:
+            value = row[i]
             if value is not None:
-                bound[name] = _term(value)
-        bindings.append(bound)
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                bound.append(key + _term_json(value))
+        bindings.append("{" + ",".join(bound) + "}")
+    head = '{"head":{"vars":[' + ",".join(_json_string(v) for v in variables) + ']},"results":{"bindings":['
+    return (head + ",".join(bindings) + "]}}").encode("utf-8")
 
 
 def serialise(result: Any, job: Job, prefixes: dict[str, str]) -> Answer:
@@ -214,6 +236,17 @@ class _Evaluator:
         except Exception:  # noqa: BLE001 - logged here with its traceback, never sent to the client
             log.exception("query evaluation failed")
             return Answer(500, message="query evaluation failed (logged on the server)")
+
+
+def evaluator_over(store: Any) -> _Evaluator:
+    """An evaluator over a store already loaded: the web process's own (sparql/inprocess.py)."""
+    from exportgraph.graph.terms import PREFIXES
+
+    evaluator = _Evaluator.__new__(_Evaluator)
+    evaluator.prefixes = dict(PREFIXES)
+    evaluator.store = store
+    evaluator.named = list(store.store.named_graphs()) if hasattr(store, "store") else []
+    return evaluator
 
 
 def _serve(conn: Connection, evaluator: _Evaluator) -> None:

@@ -2,19 +2,26 @@
 VoID / DCAT description (/.well-known/void, /api/dataset) and the dataset downloads.
 
 Every query goes: size caps (limits middleware) -> the token guard (length, escapes,
-tokens: forbidden keywords, nesting, numbers, regex bounds; microseconds) -> a worker
-process (Oxigraph, with a deadline that kills) -> bytes in the negotiated format.
+tokens: forbidden keywords, nesting, numbers, regex bounds; microseconds) -> admission (a
+bounded wait for a place, then 429) -> a worker process (Oxigraph, with a deadline that
+kills; a query over the light budget moves to the heavy lane) or, with
+query_evaluation=in-process, a thread of the web process, recycled past the deadline ->
+bytes in the negotiated format. The raw ASGI handler of api/fastpath.py answers /sparql
+queries through the same functions (parse_query_request, answer_query) without FastAPI's
+routing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
 import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,7 +36,9 @@ from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused
 from exportgraph.graph import terms as T
 from exportgraph.graph.build import lease
 from exportgraph.settings import Settings
+from exportgraph.sparql.admission import Admission
 from exportgraph.sparql.guard import UPDATES_REFUSED, precheck
+from exportgraph.sparql.inprocess import InProcessEvaluator
 from exportgraph.sparql.jobs import Job
 from exportgraph.sparql.workers import EngineConfig, Lanes, NotAcceptable, WorkerPool, raise_for
 
@@ -79,12 +88,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["sparql"], lifespan=lifespan)
 
 
-def get_pool(app: FastAPI) -> WorkerPool:
-    pool: WorkerPool | None = getattr(app.state, "sparql_pool", None)
+def get_pool(app: FastAPI) -> WorkerPool | InProcessEvaluator:
+    pool: WorkerPool | InProcessEvaluator | None = getattr(app.state, "sparql_pool", None)
     if pool is not None and not pool.closing:
         return pool
     settings: Settings = app.state.settings
     state: GraphState = app.state.graph
+    pool = _in_process(app, settings, state) or _worker_pool(settings, state)
+    app.state.sparql_pool = pool
+    app.state.sparql_admission = Admission(settings.max_concurrent_queries, settings.query_queue_wait_s)
+    app.state.shutdown_hooks.append(pool.close)
+    return pool
+
+
+def _worker_pool(settings: Settings, state: GraphState) -> WorkerPool:
     if settings.store == "remote":
         # The remote's own timeout fires just before the kill, so a slow remote costs no worker restart.
         remote_timeout = min(settings.remote_timeout_s, max(0.1, settings.query_timeout_s - 0.25))
@@ -94,11 +111,19 @@ def get_pool(app: FastAPI) -> WorkerPool:
             raise NotFound("no built dataset to query")
         engine = EngineConfig("embedded", dataset=str(state.build.dataset))
     lanes = Lanes(settings.query_light_budget_s, settings.query_heavy_workers, settings.query_heavy_queue)
-    pool = WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries,
+    return WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries,
                       lanes=lanes)
-    app.state.sparql_pool = pool
-    app.state.shutdown_hooks.append(pool.close)
-    return pool
+
+
+def _in_process(app: FastAPI, settings: Settings, state: GraphState) -> InProcessEvaluator | None:
+    """query_evaluation=in-process, where `serve` can recycle this web process (app.state.recycle)."""
+    if settings.query_evaluation != "in-process":
+        return None
+    recycle = getattr(app.state, "recycle", None)
+    if recycle is None or settings.store != "embedded":
+        log.warning("query_evaluation=in-process needs `exportgraph serve` and store=embedded: using workers")
+        return None
+    return InProcessEvaluator(state.store, settings.query_workers, settings.query_timeout_s, recycle)
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -150,7 +175,7 @@ def _named_format(value: str) -> tuple[str | None, str | None]:
     raise BadRequest(f"unknown format {value!r}; use one of {', '.join(sorted(FORMAT_NAMES))}")
 
 
-def choose_formats(request: Request, format_param: str | list[str] | None) -> tuple[str | None, str | None]:
+def choose_formats(accept: str | None, format_param: str | list[str] | None) -> tuple[str | None, str | None]:
     """?format= (repeatable: SPARQLWrapper sends one for results and one for graphs, e.g. json and json-ld;
     the first that names a results format and the first that names a graph format are taken), else Accept."""
     values = [format_param] if isinstance(format_param, str) else list(format_param or [])
@@ -159,11 +184,20 @@ def choose_formats(request: Request, format_param: str | list[str] | None) -> tu
         results = next((r for r, _ in named if r), None)
         graph = next((g for _, g in named if g), None)
         return results, graph
-    accept = request.headers.get("accept")
-    results, graph = negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+    results, graph = _negotiated(accept)
     if results is None and graph is None:
         raise NotAcceptable("none of the result formats matches the Accept header")
     return results, graph
+
+
+@functools.lru_cache(maxsize=256)  # clients send a handful of Accept headers, each every time
+def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
+    return negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+
+
+@functools.lru_cache(maxsize=512)  # a repeated text is not scanned again (a refusal raises: not cached)
+def _prechecked(text: str, max_length: int, max_nesting: int, in_url: bool) -> str:
+    return precheck(text, max_length, max_nesting, in_url)
 
 
 # ---------------------------------------------------------------- the protocol
@@ -184,21 +218,20 @@ def _refuse_dataset_params(params: list[tuple[str, str]]) -> None:
         raise QueryRefused("default-graph-uri and named-graph-uri are not accepted: the dataset is fixed")
 
 
-async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str, str]]]:
-    """(query text or None, whether it came in the URL, all parameters)."""
-    params = list(request.query_params.multi_items())
-    if request.method == "GET":
+def parse_query_request(method: str, params: list[tuple[str, str]], content_type: str,
+                        body: bytes) -> tuple[str | None, bool, list[tuple[str, str]]]:
+    """(query text or None, whether it came in the URL, all parameters), from the parts of a request."""
+    if method == "GET":
         _refuse_dataset_params(params)
         return _one(params, "query"), True, params
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    kind = content_type.split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not UTF-8") from None
     if kind == "application/x-www-form-urlencoded":
         try:
-            params += parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+            params = params + parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
         except ValueError:  # "Max number of fields exceeded": the client's form, not our failure
             raise BadRequest(f"the form has more than {MAX_FORM_FIELDS} fields") from None
         _refuse_dataset_params(params)
@@ -212,6 +245,13 @@ async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str
                                f"not {kind or 'no Content-Type'}")
 
 
+async def read_query(request: Request) -> tuple[str | None, bool, list[tuple[str, str]]]:
+    """(query text or None, whether it came in the URL, all parameters)."""
+    params = list(request.query_params.multi_items())
+    body = b"" if request.method == "GET" else await request.body()
+    return parse_query_request(request.method, params, request.headers.get("content-type", ""), body)
+
+
 def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
@@ -219,20 +259,36 @@ def error_response(exc: ExportGraphError, request: Request) -> JSONResponse:
                         headers={**CORS, **exc.headers()})
 
 
-async def _evaluate(request: Request, text: str, in_url: bool, params: list[tuple[str, str]]) -> Response:
-    settings: Settings = request.app.state.settings
+@dataclass(frozen=True)
+class Reply:
+    """A query's answer, ready to send: body, media type and headers (CORS, Vary, truncation)."""
+
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool,
+                       params: list[tuple[str, str]]) -> Reply:
+    """Every guard of a query, then its evaluation by a worker; raises the family's error for a refusal.
+
+    Shared by the FastAPI route and the raw ASGI path of exportgraph/api/fastpath.py.
+    """
+    settings: Settings = app.state.settings
     if len(text) <= INLINE_GUARD_CHARS:
-        checked = precheck(text, settings.max_query_length, settings.max_nesting, in_url)
+        checked = _prechecked(text, settings.max_query_length, settings.max_nesting, in_url)
     else:  # 20,000 characters of one-character tokens take ~30 ms: not on the event loop
-        checked = await asyncio.to_thread(precheck, text, settings.max_query_length, settings.max_nesting, in_url)
-    results, graph = choose_formats(request, [v for k, v in params if k == "format"])
-    pool = get_pool(request.app)
-    answer = await pool.run(Job(checked, results, graph, settings.max_rows))
+        checked = await asyncio.to_thread(_prechecked, text, settings.max_query_length, settings.max_nesting, in_url)
+    results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
+    pool = get_pool(app)
+    admission: Admission = app.state.sparql_admission
+    async with admission.slot():
+        answer = await pool.run(Job(checked, results, graph, settings.max_rows))
     raise_for(answer)
     headers = {**CORS, "Vary": "Accept"}
     if answer.truncated:
         headers[TRUNCATED] = "true"
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    return Reply(answer.body, answer.media_type, headers)
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", response_class=Response,
@@ -244,7 +300,8 @@ async def sparql(request: Request) -> Response:
         text, in_url, params = await read_query(request)
         if text is None:
             return describe_service(request)
-        return await _evaluate(request, text, in_url, params)
+        reply = await answer_query(request.app, request.headers.get("accept"), text, in_url, params)
+        return Response(reply.body, media_type=reply.media_type, headers=reply.headers)
     except ExportGraphError as exc:
         return error_response(exc, request)
 

@@ -1,0 +1,105 @@
+"""The short path of a SPARQL query: /sparql answered by a raw ASGI handler in front of FastAPI.
+
+FastAPI's routing, its Request and Response objects and its exception middleware cost more than the
+guards themselves on a small query. This handler sits inside the limits and hygiene middlewares (so
+the size caps, the control-character check and the security headers still apply) and answers GET and
+POST /sparql with a query through the same functions as the route (routes/sparql.py: parse_query_request,
+answer_query): dataset parameters refused, precheck, the guard, negotiation, CORS, admission and the
+worker pool with its killable deadline. Everything else, and /sparql without a query (the service
+description), goes on to FastAPI unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from exportgraph.api.limits import ASGIApp, Message, Receive, Scope, Send
+from exportgraph.api.routes.sparql import CORS, Reply, answer_query, parse_query_request
+from exportgraph.exc import ExportGraphError
+
+log = logging.getLogger(__name__)
+
+PATH = "/sparql"
+
+
+class SparqlFastPath:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        body = b"" if scope["method"] == "GET" else await _read_body(receive)
+        try:
+            params = QueryParams(scope["query_string"]).multi_items()
+            text, in_url, params = parse_query_request(scope["method"], params,
+                                                       headers.get(b"content-type", ""), body)
+            if text is None:  # the service description: FastAPI's route, with the body it has not seen
+                await self.app(scope, _replay(body, receive), send)
+                return
+            reply = await answer_query(scope["app"], headers.get(b"accept"), text, in_url, params)
+        except ExportGraphError as exc:
+            await _send_error(send, exc, scope)
+            return
+        await _send_reply(send, reply)
+
+
+def _headers(scope: Scope) -> dict[bytes, str]:
+    """The first value of each header (as Starlette's `headers.get`)."""
+    out: dict[bytes, str] = {}
+    for name, value in scope["headers"]:
+        out.setdefault(bytes(name), bytes(value).decode("latin-1"))
+    return out
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again
+
+
+async def _send_reply(send: Send, reply: Reply) -> None:
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+    headers += [(b"content-length", str(len(reply.body)).encode()),
+                (b"content-type", reply.media_type.encode("latin-1"))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+async def _send_error(send: Send, exc: ExportGraphError, scope: Scope) -> None:
+    """As routes/sparql.py's error_response: the family's JSON, CORS, Retry-After where it applies."""
+    if exc.status >= 500:
+        log.warning("%s %s: %s", scope["method"], scope["path"], exc.message)
+    body = json.dumps({"error": type(exc).__name__, "detail": exc.message}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+    headers: list[Any] = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                          for k, v in {**CORS, **exc.headers()}.items()]
+    headers += [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+

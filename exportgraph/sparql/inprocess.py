@@ -1,0 +1,138 @@
+"""SPARQL evaluation in the web process itself, with a watchdog that recycles the process.
+
+The worker pool (workers.py) costs two thread switches and a pipe round trip to another process
+per query: about 10x the evaluation of a point lookup (bench/bench_anatomy.py). Here a query is
+evaluated by a thread of the web process, over the store that process already holds (forked from
+`serve`'s parent, shared copy-on-write), with the same guard and serialiser as a worker.
+
+A thread cannot be stopped, so the deadline is kept at the level of the process: when a query
+runs past query_timeout_s its client gets the 504 at once, and the web process is recycled: it
+stops accepting, finishes the requests it holds and exits, which stops the runaway evaluation;
+`serve`'s parent forks a replacement (api/processes.py), and the other web processes answer
+meanwhile. Only `serve` can recycle a process, so only it enables this (query_evaluation=in-process).
+
+A text already answered within QUICK_S (the guard passed, the data are read-only: the same work again)
+is evaluated on the event loop itself, without even the thread switch, as a bare ASGI endpoint does.
+Should one run long after all, the loop cannot answer 504: a watchdog thread then ends the process at
+the deadline (its clients see the connection close) and `serve` forks a replacement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import queue
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from exportgraph.graph.store import GraphStore
+from exportgraph.sparql.jobs import Answer, Job
+from exportgraph.sparql.workers import WORKER_STACK_BYTES, evaluator_over
+
+log = logging.getLogger(__name__)
+
+QUICK_S = 0.002  # a text answered within this (thread switch included) is evaluated on the event loop next time
+QUICK_TEXTS = 1024
+WATCH_S = 0.25
+EXIT_RUNAWAY = 70  # the parent forks a replacement
+
+
+class InProcessEvaluator:
+    """`run(job)` as WorkerPool.run, in this process's threads; `recycle` is called once on a runaway."""
+
+    def __init__(self, store: GraphStore, threads: int, timeout_s: float, recycle: Callable[[], None]) -> None:
+        self.timeout_s = timeout_s
+        self.recycle = recycle
+        self.recycling = False
+        self.closing = False
+        self.start_timeout_s = 0.0
+        self._running = 0
+        self._evaluator = evaluator_over(store)
+        self._jobs: queue.SimpleQueue[tuple[Job, concurrent.futures.Future[Answer]] | None] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._serve, name=f"sparql-in-process-{i}", daemon=True)
+                         for i in range(threads)]
+        self._quick: OrderedDict[str, None] = OrderedDict()
+        self._inline_since: float | None = None
+        threading.Thread(target=self._watch, name="sparql-watchdog", daemon=True).start()
+        # Oxigraph's parser recurses on the thread's stack, as in a worker process: a large stack for these threads.
+        previous = threading.stack_size(WORKER_STACK_BYTES)
+        try:
+            for thread in self._threads:
+                thread.start()
+        finally:
+            threading.stack_size(previous)
+
+    def _serve(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, future = item
+            if future.set_running_or_notify_cancel():
+                future.set_result(self._answer(job))
+
+    def _answer(self, job: Job) -> Answer:
+        """The query was judged by the token guard in the web process (sparql/guard.py) before it came here."""
+        return self._evaluator.answer(job)
+
+    async def run(self, job: Job) -> Answer:
+        if job.text in self._quick:
+            return self._inline(job)
+        future: concurrent.futures.Future[Answer] = concurrent.futures.Future()
+        started = time.monotonic()
+        self._jobs.put((job, future))
+        self._running += 1
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
+            if answer.status == 200 and time.monotonic() - started < QUICK_S:
+                self._quick[job.text] = None
+                while len(self._quick) > QUICK_TEXTS:
+                    self._quick.popitem(last=False)
+            return answer
+        except TimeoutError:
+            self._runaway()
+            return Answer(504, message=f"the query ran longer than the {self.timeout_s:g} s limit and was stopped")
+        finally:
+            self._running -= 1
+
+    def _inline(self, job: Job) -> Answer:
+        """A text that was answered within QUICK_S before (same text, same read-only data: same work), on the
+        event loop itself: no thread switch. Should it run long after all, the watchdog ends the process."""
+        self._inline_since = time.monotonic()
+        try:
+            return self._evaluator.answer(job)
+        finally:
+            self._inline_since = None
+
+    def _watch(self) -> None:
+        while not self.closing:
+            time.sleep(WATCH_S)
+            since = self._inline_since
+            if since is not None and time.monotonic() - since > self.timeout_s:
+                log.error("a SPARQL query on the event loop ran over %g s: this web process exits now",
+                          self.timeout_s)
+                os._exit(EXIT_RUNAWAY)
+
+    def wait_ready(self, _timeout_s: float) -> bool:
+        return True  # the store is the web process's own, loaded before it started
+
+    def health(self) -> dict[str, Any]:
+        """As WorkerPool.health: here the workers are threads of this web process."""
+        return {"workers": len(self._threads), "alive": sum(t.is_alive() for t in self._threads),
+                "in_process": True, "queued_or_running": self._running,
+                "closing": self.closing or self.recycling}
+
+    def _runaway(self) -> None:
+        if self.recycling:
+            return
+        self.recycling = True
+        log.warning("a SPARQL query ran over %g s: this web process stops and is replaced", self.timeout_s)
+        self.recycle()
+
+    def close(self) -> None:
+        """Stop the idle threads; one still evaluating ends with the process."""
+        self.closing = True
+        for _ in self._threads:
+            self._jobs.put(None)
