@@ -20,7 +20,7 @@ from exportgraph.settings import Settings
 from tests.test_sparql_guards import clean_error, live_server, query
 
 PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE {?a ?b ?c. ?d ?e ?f}"
-TIMEOUT_S = 3.0
+TIMEOUT_S = 4.0
 BUDGET_S = 0.5
 
 
@@ -65,7 +65,7 @@ def test_two_cartesian_products_do_not_make_ask_wait(http: httpx.Client, laned_a
         health = pool(laned_app).health()
         answers = [f.result() for f in heavy]
     assert all(r.status_code == 200 for r in [query(http, "ASK {}")])
-    assert max(waits) < 1.0, waits  # without lanes: ASK waited for a product's 504 (the timeout)
+    assert max(waits) < 2.0, waits  # without lanes: ASK waited for a product's 504 (the timeout, 4 s)
     assert health["heavy_running"] == 1, health
     for r, took in answers:
         clean_error(r, 504)
