@@ -105,6 +105,18 @@ def labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
     return dict(out)
 
 
+def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
+    """Each root IRI with itself and its sub-items (skos:broader*), in one query for all the roots: a query per
+    root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
+    as an index lookup per level (an unbound two-way path is the slow kind, TRAPS.md)."""
+    out: dict[str, list[str]] = {r: [] for r in roots}
+    for chunk in range(0, len(roots), 200):
+        values = " ".join(f"<{r}>" for r in roots[chunk:chunk + 200])
+        for row in store.select(f"SELECT ?root ?d WHERE {{ VALUES ?root {{ {values} }} ?d skos:broader* ?root }}"):
+            out[value(row["root"])].append(value(row["d"]))
+    return out
+
+
 def label_of(names: dict[str, str] | None, fallback: str) -> str:
     if not names:
         return fallback

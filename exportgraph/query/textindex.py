@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from exportgraph.graph.store import GraphStore
 
 WORD = re.compile(r"[0-9a-z][0-9a-z._\-]*", re.IGNORECASE)
@@ -32,10 +34,12 @@ CODE, LABEL, TEXT = 0, 1, 2
 LABEL_QUERY = """SELECT ?s ?p ?l WHERE {
   VALUES ?p { skos:notation skos:prefLabel rdfs:label eli:title skos:altLabel eg:originalName eli:id_local
               eg:description skos:definition }
-  ?s ?p ?l . FILTER(STRSTARTS(STR(?s), "https://w3id.org/exportgraph/id/")) }"""
+  ?s ?p ?l }"""
 FIELD = {"notation": CODE, "id_local": CODE, "description": TEXT, "definition": TEXT}
 DISPLAY = ("prefLabel", "label", "title")
-CLASS_QUERY = """SELECT ?s ?c WHERE { ?s a ?c . FILTER(STRSTARTS(STR(?s), "https://w3id.org/exportgraph/id/")) }"""
+# No FILTER(STRSTARTS(STR(?s), ...)) in these two: the server evaluated it per row (14 s against 2.6 s for the
+# labels of the real data over a remote store); the rows are kept or dropped here instead.
+CLASS_QUERY = """SELECT ?s ?c WHERE { ?s a ?c }"""
 # Where a resource belongs (jurisdiction, list) and when it is in force, by kind of resource.
 META_QUERIES = {
     "direct": """SELECT ?s ?j ?from ?until WHERE { { ?s eg:jurisdiction ?j } UNION { ?s eg:validFrom ?from }
@@ -142,6 +146,8 @@ class TextIndex:
         index = cls()
         seen: set[tuple[str, str, int]] = set()
         for row in store.select(LABEL_QUERY):
+            if not isinstance(row["s"], ox.NamedNode) or not row["s"].value.startswith(ID):
+                continue
             iri, prop, lit = row["s"].value, row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], row["l"]
             text = lit.value
             kind = FIELD.get(prop, LABEL)
