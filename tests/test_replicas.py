@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -40,8 +41,8 @@ REQUESTS = [
     ("/id/cn", "text/turtle"),
     ("/item/3B001", "text/html"),
     ("/search?q=%E9%95%93", "text/html"),
-    ("/sparql?query=" + httpx.QueryParams({"q": SELECT})["q"], "application/sparql-results+json"),
-    ("/sparql?query=" + httpx.QueryParams({"q": CONSTRUCT})["q"], "application/n-triples"),
+    ("/sparql?query=" + quote(SELECT, safe=""), "application/sparql-results+json"),
+    ("/sparql?query=" + quote(CONSTRUCT, safe=""), "application/n-triples"),
 ]
 
 
