@@ -15,6 +15,7 @@
     python bench/bench_scale.py replicas [--build-dir /tmp/eg-build] [--replicas 1,2,3] [--clients 8,32]
                                          [--seconds 15]
     python bench/bench_scale.py big [--triples 5720000] [--calls 40] [--workdir /tmp/bench-scale]
+                                    [--remote http://127.0.0.1:7878/query   (already loaded: latencies only)]
     python bench/bench_scale.py all
 
 The load average (1 min) is printed beside every figure: on a shared machine, the figures move with it.
@@ -295,11 +296,17 @@ def timed(http: httpx.Client, paths: list[str], calls: int) -> dict[str, Any]:
 
 
 def part_big(args: argparse.Namespace) -> dict[str, Any]:
+    if args.remote:  # a server already loaded: latencies only
+        out: dict[str, Any] = {"remote": args.remote}
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as empty:
+            out["latency"] = _latencies(args.remote, Path(empty), args.calls, out)
+        _print_big(out)
+        return out
     workdir = args.workdir
     build_dir, quads = synth_build(args.triples, args.seed, workdir)
     location = workdir / "oxigraph-big"
     shutil.rmtree(location, ignore_errors=True)
-    out: dict[str, Any] = {"quads": quads, "graphs": len(json.loads((build_dir / "manifest.json").read_text())["graphs"])}
+    out = {"quads": quads, "graphs": len(json.loads((build_dir / "manifest.json").read_text())["graphs"])}
     with oxigraph(location) as (ox, ox_proc):
         print(f"loading {quads:,} quads with `exportgraph load --into {ox}/store` (load avg {load_avg()}) ...", flush=True)
         env = dict(os.environ, PYTHONPATH=str(ROOT), EXPORTGRAPH_REMOTE_TIMEOUT_S="600")
@@ -313,11 +320,15 @@ def part_big(args: argparse.Namespace) -> dict[str, Any]:
               f"oxigraph {out['oxigraph_after_load']}", flush=True)
         out["latency"] = _latencies(f"{ox}/query", build_dir, args.calls, out)
         out["oxigraph_end"] = rss_mb(ox_proc.pid)
+    _print_big(out)
+    return out
+
+
+def _print_big(out: dict[str, Any]) -> None:
     print(table(["request", "p50 ms", "p95 ms", "max ms", "statuses", "load avg"],
                 [[k, ms(v["p50_s"]), ms(v["p95_s"]), ms(v["max_s"]), v["statuses"], v["load"]]
                  for k, v in out["latency"].items()]))
-    print("memory (MB):", json.dumps({k: out[k] for k in ("oxigraph_after_load", "oxigraph_end", "service")}))
-    return out
+    print("memory (MB):", json.dumps({k: out.get(k) for k in ("oxigraph_after_load", "oxigraph_end", "service")}))
 
 
 def _latencies(query_url: str, build_dir: Path, calls: int, out: dict[str, Any]) -> dict[str, Any]:
@@ -365,6 +376,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--calls", type=int, default=40, help="sequential requests per endpoint (part b)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-scale"), help="part b: dataset, store")
+    parser.add_argument("--remote", help="part b: the query URL of a server already loaded (skips generate and load)")
     args = parser.parse_args()
     if shutil.which("wrk") is None and args.part in ("replicas", "all"):
         raise SystemExit("wrk is not installed (Debian package `wrk`)")

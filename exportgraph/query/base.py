@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,6 +21,7 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore, Row
 
 Json = dict[str, Any]
+T_ = TypeVar("T_")
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
@@ -88,21 +91,54 @@ def check_id(record_id: str) -> str:
     return record_id
 
 
+_memos: weakref.WeakKeyDictionary[GraphStore, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def memo(store: GraphStore, key: str, compute: Callable[[], T_]) -> T_:
+    """An answer about the served graph as a whole (not about a request's input), computed once per store: a
+    served graph does not change (the text index and the compare route keep theirs per store too), and each
+    query is a round trip on a remote store."""
+    kept = _memos.setdefault(store, {})
+    if key not in kept:
+        kept[key] = compute()
+    result: T_ = kept[key]
+    return result
+
+
+def select_parts(store: GraphStore, parts: list[str]) -> list[list[Row]]:
+    """Several independent group patterns in one query (one round trip to a remote store instead of one each):
+    the answer's rows, split by part. Each part is the body of a SELECT *; the parts are the branches of a
+    UNION, which Oxigraph evaluates one after the other, each with its own plan."""
+    if not parts:
+        return []
+    body = " UNION ".join(f"{{ {part} BIND({n} AS ?_part) }}" for n, part in enumerate(parts))
+    out: list[list[Row]] = [[] for _ in parts]
+    for row in store.select(f"SELECT * WHERE {{ {body} }}"):
+        out[int(row.pop("_part").value)].append(row)
+    return out
+
+
+def label_parts(iris: list[str]) -> list[str]:
+    """The query parts (see select_parts) that read the labels of these IRIs, 400 a part."""
+    return [f"""VALUES ?s {{ {" ".join(f"<{i}>" for i in iris[chunk:chunk + 400])} }}
+            {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }}
+            UNION {{ ?s dcterms:title ?l }}""" for chunk in range(0, len(iris), 400)]
+
+
+def labels_of(rows: list[Row]) -> dict[str, dict[str, str]]:
+    """The answer of label_parts: per IRI and language, the first label."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        lit = row["l"]
+        lang = getattr(lit, "language", None) or "en"
+        out[value(row["s"])].setdefault(lang, lit.value)
+    return dict(out)
+
+
 def labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
     """prefLabel / rdfs:label / eli:title per IRI and language."""
-    if not iris:
-        return {}
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for chunk in range(0, len(iris), 400):
-        values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 400])
-        rows = store.select(f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }}
-            {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }}
-            UNION {{ ?s dcterms:title ?l }} }}""")
-        for row in rows:
-            lit = row["l"]
-            lang = getattr(lit, "language", None) or "en"
-            out[value(row["s"])].setdefault(lang, lit.value)
-    return dict(out)
+    rows = [row for part in label_parts(iris) for row in store.select(f"SELECT ?s ?l WHERE {{ {part} }}")]
+    return labels_of(rows)
 
 
 def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
