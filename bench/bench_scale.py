@@ -342,7 +342,7 @@ def _latencies(query_url: str, build_dir: Path, calls: int, out: dict[str, Any])
                for b in answer.json()["results"]["bindings"]]
     with replica(query_url, build_dir) as (base, proc), httpx.Client(base_url=base, timeout=300) as http:
         started = time.perf_counter()
-        http.get("/api/search", params={"q": "gallium"})
+        http.get("/api/search", params={"q": "gallium"}, timeout=3600)  # waits for the text index
         out["index_build_s"] = time.perf_counter() - started
         print(f"  text index (first search) {out['index_build_s']:.1f} s", flush=True)
         http.get("/api/compare")  # the route keeps answers per (jurisdictions, dimensions, as_of)

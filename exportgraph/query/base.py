@@ -53,7 +53,8 @@ def span_note(store: GraphStore, as_of: dt.date | None, cls: str = "Position") -
     start date, the graph does not know what held; after today, it cannot know."""
     if as_of is None:
         return None
-    rows = store.select(f"SELECT (MIN(?f) AS ?first) WHERE {{ ?x a eg:{cls} ; eg:validFrom ?f }}")
+    rows = memo(store, f"first-{cls}", lambda: store.select(
+        f"SELECT (MIN(?f) AS ?first) WHERE {{ ?x a eg:{cls} ; eg:validFrom ?f }}"))
     first = value(rows[0]["first"]) if rows else None
     if first and as_of.isoformat() < first:
         return (f"as_of {as_of} is before the earliest {cls} the graph holds ({first}): the graph does not say "
