@@ -249,6 +249,8 @@ def _entry_details(rows: list[dict[str, Any]]) -> dict[str, Json]:
             item["reasons"].append(value(r["reason"]))
         item["regime_origin"] = item["regime_origin"] or rid(value(r.get("regime")))
         item["official_text"] = item["official_text"] or value(r.get("url"))
+    for item in out.values():  # sorted: in the order of the rows, the embedded and a remote store differed
+        item["reasons"].sort()
     return dict(out)
 
 
