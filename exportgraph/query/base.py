@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,6 +21,7 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore, Row
 
 Json = dict[str, Any]
+T_ = TypeVar("T_")
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
@@ -50,7 +53,8 @@ def span_note(store: GraphStore, as_of: dt.date | None, cls: str = "Position") -
     start date, the graph does not know what held; after today, it cannot know."""
     if as_of is None:
         return None
-    rows = store.select(f"SELECT (MIN(?f) AS ?first) WHERE {{ ?x a eg:{cls} ; eg:validFrom ?f }}")
+    rows = memo(store, f"first-{cls}", lambda: store.select(
+        f"SELECT (MIN(?f) AS ?first) WHERE {{ ?x a eg:{cls} ; eg:validFrom ?f }}"))
     first = value(rows[0]["first"]) if rows else None
     if first and as_of.isoformat() < first:
         return (f"as_of {as_of} is before the earliest {cls} the graph holds ({first}): the graph does not say "
@@ -88,21 +92,66 @@ def check_id(record_id: str) -> str:
     return record_id
 
 
+_memos: weakref.WeakKeyDictionary[GraphStore, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def memo(store: GraphStore, key: str, compute: Callable[[], T_]) -> T_:
+    """An answer about the served graph as a whole (not about a request's input), computed once per store: a
+    served graph does not change (the text index and the compare route keep theirs per store too), and each
+    query is a round trip on a remote store."""
+    kept = _memos.setdefault(store, {})
+    if key not in kept:
+        kept[key] = compute()
+    result: T_ = kept[key]
+    return result
+
+
+def select_parts(store: GraphStore, parts: list[str]) -> list[list[Row]]:
+    """Several independent group patterns in one query (one round trip to a remote store instead of one each):
+    the answer's rows, split by part. Each part is the body of a SELECT *; the parts are the branches of a
+    UNION, which Oxigraph evaluates one after the other, each with its own plan."""
+    if not parts:
+        return []
+    body = " UNION ".join(f"{{ {part} BIND({n} AS ?_part) }}" for n, part in enumerate(parts))
+    out: list[list[Row]] = [[] for _ in parts]
+    for row in store.select(f"SELECT * WHERE {{ {body} }}"):
+        out[int(row.pop("_part").value)].append(row)
+    return out
+
+
+def label_parts(iris: list[str]) -> list[str]:
+    """The query parts (see select_parts) that read the labels of these IRIs, 400 a part."""
+    return [f"""VALUES ?s {{ {" ".join(f"<{i}>" for i in iris[chunk:chunk + 400])} }}
+            {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }}
+            UNION {{ ?s dcterms:title ?l }}""" for chunk in range(0, len(iris), 400)]
+
+
+def labels_of(rows: list[Row]) -> dict[str, dict[str, str]]:
+    """The answer of label_parts: per IRI and language, the first label."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        lit = row["l"]
+        lang = getattr(lit, "language", None) or "en"
+        out[value(row["s"])].setdefault(lang, lit.value)
+    return dict(out)
+
+
 def labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
     """prefLabel / rdfs:label / eli:title per IRI and language."""
-    if not iris:
-        return {}
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for chunk in range(0, len(iris), 400):
-        values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 400])
-        rows = store.select(f"""SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }}
-            {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s eli:title ?l }}
-            UNION {{ ?s dcterms:title ?l }} }}""")
-        for row in rows:
-            lit = row["l"]
-            lang = getattr(lit, "language", None) or "en"
-            out[value(row["s"])].setdefault(lang, lit.value)
-    return dict(out)
+    rows = [row for part in label_parts(iris) for row in store.select(f"SELECT ?s ?l WHERE {{ {part} }}")]
+    return labels_of(rows)
+
+
+def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
+    """Each root IRI with itself and its sub-items (skos:broader*), in one query for all the roots: a query per
+    root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
+    as an index lookup per level (an unbound two-way path is the slow kind, TRAPS.md)."""
+    out: dict[str, list[str]] = {r: [] for r in roots}
+    for chunk in range(0, len(roots), 200):
+        values = " ".join(f"<{r}>" for r in roots[chunk:chunk + 200])
+        for row in store.select(f"SELECT ?root ?d WHERE {{ VALUES ?root {{ {values} }} ?d skos:broader* ?root }}"):
+            out[value(row["root"])].append(value(row["d"]))
+    return out
 
 
 def label_of(names: dict[str, str] | None, fallback: str) -> str:

@@ -49,14 +49,16 @@ def dimensions(store: GraphStore) -> list[Json]:
 
 def positions(store: GraphStore, as_of: dt.date | None, jurisdictions: list[str],
               dims: list[str] | None = None) -> list[Json]:
-    jvalues = " ".join(f"<{T.iri(check_id(j))}>" for j in jurisdictions)
+    # FILTER IN, not VALUES ?j: with VALUES Oxigraph started from every subject with one of these jurisdictions
+    # (11k cases at 5M quads: 1.05 s), with the filter from the positions (0.08 s).
+    jvalues = ", ".join(f"<{T.iri(check_id(j))}>" for j in jurisdictions)
     dfilter = ""
     if dims:
         dfilter = "VALUES ?dcode { " + " ".join(f'"{check_id(d)}"' for d in dims) + " }"
     rows = store.select(f"""SELECT ?p ?d ?dcode ?j ?v ?vcode ?rank ?abs ?desc ?n ?unit ?from ?until
         (GROUP_CONCAT(DISTINCT STR(?ev); separator=" ") AS ?evidence) WHERE {{
-        VALUES ?j {{ {jvalues} }} {dfilter}
-        ?p a eg:Position ; eg:dimension ?d ; eg:jurisdiction ?j ; eg:codedValue ?v ; eg:evidence ?ev .
+        {dfilter} ?p a eg:Position ; eg:dimension ?d ; eg:jurisdiction ?j . FILTER(?j IN ({jvalues}))
+        ?p eg:codedValue ?v ; eg:evidence ?ev .
         ?d skos:notation ?dcode . ?v skos:notation ?vcode . OPTIONAL {{ ?v eg:codeRank ?rank }}
         OPTIONAL {{ ?v eg:isAbsence ?abs }}
         OPTIONAL {{ ?p eg:description ?desc FILTER(lang(?desc) = "en") }}

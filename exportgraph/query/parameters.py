@@ -17,7 +17,7 @@ from typing import Any
 from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
-from exportgraph.query.base import check_id, rid, value
+from exportgraph.query.base import check_id, descendants, rid, value
 
 Json = dict[str, Any]
 
@@ -83,18 +83,28 @@ def compare_thresholds(a: Json, b: Json) -> str:
     return "not comparable"
 
 
-def _thresholds(store: GraphStore, entry_id: str) -> list[Json]:
-    root = T.iri(entry_id)
-    # The entry's sub-items first, then their thresholds: a property path joined to other patterns is slow in
-    # Oxigraph (TRAPS.md), a bound VALUES list is an index lookup.
-    items = [value(r["item"]) for r in store.select(f"SELECT ?item WHERE {{ ?item skos:broader* <{root}> }}")]
-    values = " ".join(f"<{i}>" for i in items)
-    rows = store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
-        VALUES ?item {{ {values} }} ?item eg:threshold ?th .
-        ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
-        OPTIONAL {{ ?item skos:notation ?notation }}
-        OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
-        OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}""")
+def _thresholds(store: GraphStore, entry_ids: list[str]) -> dict[str, list[Json]]:
+    """The thresholds of each entry and its sub-items, in two queries for all the entries (sub-items, then
+    their thresholds through a bound VALUES list: a property path joined to other patterns is slow in
+    Oxigraph, TRAPS.md); two queries per entry cost two round trips each on a remote store."""
+    items = descendants(store, [T.iri(e) for e in entry_ids])
+    every = sorted({i for found in items.values() for i in found})
+    rows: list[dict[str, Any]] = []
+    for chunk in range(0, len(every), 400):
+        values = " ".join(f"<{i}>" for i in every[chunk:chunk + 400])
+        rows += store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
+            VALUES ?item {{ {values} }} ?item eg:threshold ?th .
+            ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
+            OPTIONAL {{ ?item skos:notation ?notation }}
+            OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
+            OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}""")
+    by_item: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_item.setdefault(value(r["item"]), []).append(r)
+    return {e: _shaped(e, [r for i in items[T.iri(e)] for r in by_item.get(i, [])]) for e in entry_ids}
+
+
+def _shaped(entry_id: str, rows: list[dict[str, Any]]) -> list[Json]:
     out: dict[str, Json] = {}
     for r in rows:
         tid = rid(value(r["th"])) or ""
@@ -150,7 +160,7 @@ def compare_parameters(store: GraphStore, entry_ids: list[str]) -> dict[str, Any
         raise BadRequest("compare_parameters: give at least one entry id")
     for e in entry_ids:
         check_id(e)
-    found = {e: _thresholds(store, e) for e in entry_ids}
+    found = _thresholds(store, list(dict.fromkeys(entry_ids)))
     comparisons: list[Json] = []
     for n, a in enumerate(entry_ids):
         for b in entry_ids[n + 1:]:
