@@ -7,11 +7,13 @@ throughout: no thread runs, and the event loop answers nothing, /api/health incl
 holds about a million long-lived objects (the text index, the caches), so under the soak's load each
 full collection took 0.3-5 s (19 of them in 40 s, 22 s in all), and health's p99 was seconds.
 
-Those objects live as long as the process: after a full collection, every object that survived is
-moved out of the collector's sight with `gc.freeze()`. A full collection right after one leaves the
-young generations empty, so what is frozen is only what was reachable then; the next full collection
-walks only what became long-lived since. Reference counting still frees everything as before; only a
-cycle made of frozen objects that later becomes garbage is never reclaimed (the soak measures memory).
+Those objects live as long as the process: once start-up is done, a full collection is made and every
+object that survived it is moved out of the collector's sight with `gc.freeze()`; later full collections
+walk only what became long-lived since. Reference counting still frees everything as before. Freezing is
+done at start-up only, not after every full collection: that would also freeze what requests in flight
+hold, and whatever of it is cyclic (frames, exceptions, tasks) would never be reclaimed (a remote-store
+soak whose requests failed by the thousand grew from 0.5 to 2.9 GB under that policy; whether that was
+the cause is not yet proven).
 
 2. The GIL's switch interval. Graph views, pages and REST run Python in threads; a thread that wants the
 GIL (the event loop's, after each wait for the network) asks the holder to let go after the switch
@@ -26,7 +28,6 @@ import gc
 import logging
 import sys
 import threading
-from typing import Any
 
 log = logging.getLogger(__name__)
 SWITCH_INTERVAL_S = 0.001  # Python's default is 0.005
@@ -34,26 +35,18 @@ _installed = threading.Lock()
 _state = {"installed": False}
 
 
-def _after_collection(phase: str, info: dict[str, Any]) -> None:
-    if phase == "stop" and info.get("generation") == 2:
-        gc.freeze()
-
-
 def install() -> None:
-    """From now on: freeze the survivors of every full collection, switch threads every millisecond.
-
-    Both are settings of the whole process (a service is one), made once however often this is called.
-    """
+    """From now on, the GIL changes hands every millisecond (a setting of the whole process; once)."""
     with _installed:
         if _state["installed"]:
             return
         _state["installed"] = True
-    gc.callbacks.append(_after_collection)
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
 
 
 def settle() -> None:
-    """One full collection now, at a quiet moment (after start-up work), so that its survivors are frozen."""
+    """One full collection now, at a quiet moment (after start-up work), then freeze its survivors."""
     install()
     gc.collect()
+    gc.freeze()
     log.info("garbage collector: %d objects frozen after start-up", gc.get_freeze_count())
