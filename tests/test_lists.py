@@ -15,7 +15,7 @@ import pytest
 
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph.terms import ID
-from exportgraph.query import compare, items
+from exportgraph.query import compare, diffs, items
 from exportgraph.query.base import rid, value
 from tests.conftest import REFERENCE
 
@@ -180,7 +180,7 @@ def test_list_coverage_both_ways(store: Any) -> None:
 
 
 def test_cn_diff_shows_gallium_and_germanium_added(store: Any) -> None:
-    d = items.diff(store, "cn", dt.date(2023, 7, 15), dt.date(2023, 8, 15))
+    d = diffs.diff(store, "cn", dt.date(2023, 7, 15), dt.date(2023, 8, 15))
     added = {e["id"].rsplit("/", 1)[-1] for e in d["added"]}
     assert {f"ga-{i}" for i in range(1, 9)} | {f"ge-{i}" for i in range(1, 7)} <= added
     assert not any(a.startswith("graphite") for a in added)  # graphite came on 2023-12-01
@@ -199,7 +199,7 @@ def test_malformed_hs_code_is_bad_request(store: Any) -> None:
 
 def test_date_before_every_edition_is_bad_request(store: Any) -> None:
     with pytest.raises(BadRequest):
-        items.in_force(store, "cn", dt.date(2020, 1, 1))
+        diffs.in_force(store, "cn", dt.date(2020, 1, 1))
 
 
 def test_unknown_list_is_not_found(store: Any) -> None:

@@ -91,7 +91,7 @@ def cmd_customs(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
     from exportgraph.exc import BadRequest
     from exportgraph.query.base import parse_as_of
-    from exportgraph.query.items import diff
+    from exportgraph.query.diffs import diff
 
     before, after = parse_as_of(args.before), parse_as_of(args.after)
     if before is None or after is None:

@@ -147,9 +147,12 @@ def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
     root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
     as an index lookup per level (an unbound two-way path is the slow kind, TRAPS.md)."""
     out: dict[str, list[str]] = {r: [] for r in roots}
-    for chunk in range(0, len(roots), 200):
-        values = " ".join(f"<{r}>" for r in roots[chunk:chunk + 200])
-        for row in store.select(f"SELECT ?root ?d WHERE {{ VALUES ?root {{ {values} }} ?d skos:broader* ?root }}"):
+    for chunk in range(0, len(roots), 100):
+        # A branch per root with the root as a constant: Virtuoso refuses a path whose start comes from VALUES
+        # (HTTP 500, "transitive start not given"), and a constant end is the index lookup Oxigraph walks best.
+        branches = " UNION ".join(f"{{ ?d skos:broader* <{r}> . BIND(<{r}> AS ?root) }}"
+                                  for r in roots[chunk:chunk + 100])
+        for row in store.select(f"SELECT ?root ?d WHERE {{ {branches} }}"):
             out[value(row["root"])].append(value(row["d"]))
     return out
 

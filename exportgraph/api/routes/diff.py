@@ -1,4 +1,4 @@
-"""What changed between two dates, per jurisdiction: positions (compare at both dates), lists (items.diff),
+"""What changed between two dates, per jurisdiction: positions (compare at both dates), lists (diffs.diff),
 instruments (in force at one date and not the other), regime memberships and party listings. As a page
 (`/diff`) and as CSV (`/diff.csv`), from the same rows."""
 
@@ -19,7 +19,7 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query import base as Q
 from exportgraph.query import compare as C
-from exportgraph.query import items as I
+from exportgraph.query import diffs as D
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query()]
@@ -71,7 +71,7 @@ def positions(store: GraphStore, js: list[str], before: dt.date, after: dt.date)
 
 def lists(store: GraphStore, j: str, before: dt.date, after: dt.date) -> tuple[list[dict[str, Any]], list[str]]:
     try:
-        found = I.diff(store, j, before, after)
+        found = D.diff(store, j, before, after)
     except ExportGraphError as exc:
         return [], [f"{j.upper()} lists: {exc.message}"]
     rows = [{"section": "lists", "jurisdiction": j, "change": change, "id": e["id"], "label": f"{e['code']} {e['label']}",

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from exportgraph.api.deps import Store
 from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
 from exportgraph.exc import BadRequest
+from exportgraph.query import diffs as D
 from exportgraph.query import items as I
 from exportgraph.query.base import parse_as_of, search
 from exportgraph.query.parameters import side_by_side
@@ -60,7 +61,7 @@ def diff(store: Store, scope: Annotated[str, Query(description="A list id or a j
     b, a = parse_as_of(before), parse_as_of(after)
     if b is None or a is None:
         raise BadRequest("before and after: dates YYYY-MM-DD")
-    return I.diff(store, scope, b, a)
+    return D.diff(store, scope, b, a)
 
 
 @router.get("/in-force", summary="Entries of a list, or a jurisdiction's lists, in force on a date")
@@ -70,7 +71,7 @@ def in_force(store: Store, scope: Annotated[str, Query(examples=["cn"])],
     day = parse_as_of(as_of)
     if day is None:  # as_of= (empty) parses to None: a client error, not an assertion (a 500)
         raise BadRequest("as_of: a date YYYY-MM-DD")
-    return page(sorted(I.in_force(store, scope, day).values(), key=lambda e: (e["list"], e["code"])),
+    return page(sorted(D.in_force(store, scope, day).values(), key=lambda e: (e["list"], e["code"])),
                 format, limit, offset)
 
 

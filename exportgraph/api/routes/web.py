@@ -18,6 +18,7 @@ from exportgraph.exc import BadRequest, ExportGraphError, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query import base as Q
+from exportgraph.query import diffs as D
 from exportgraph.query import items as I
 from exportgraph.query.parameters import side_by_side
 
@@ -164,7 +165,7 @@ def _list_rows(store: GraphStore, list_id: str, kind: str, day: dt.date,
                number: int) -> tuple[list[dict[str, Any]], int, list[str]]:
     iri = T.iri(list_id)
     if kind == "ControlList":
-        entries = sorted(I.in_force(store, list_id, day).values(), key=lambda e: (e["code"], e["id"]))
+        entries = sorted(D.in_force(store, list_id, day).values(), key=lambda e: (e["code"], e["id"]))
         window = entries[(number - 1) * PER_PAGE:number * PER_PAGE]
         return ([{"code": e["code"], "label": e["label"], "href": "/item/" + quote(e["code"], safe=""), "id": e["id"],
                   "valid_from": e["valid_from"]} for e in window], len(entries), ["code", "label", "valid_from"])
