@@ -72,7 +72,8 @@ class HeavyDigests:
                 self._seen.popitem(last=False)
 
 
-def _kill(pid: int | None, conn: Connection | None) -> None:
+def kill_worker(pid: int | None, conn: Connection | None) -> None:
+    """SIGKILL a worker process (if any) and close its pipe (if any); either may be gone already."""
     if pid is not None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -136,7 +137,7 @@ class HeavyLane:
         for _ in self._threads:
             self._entries.put(None)
         for pid in self.pids():
-            _kill(pid, None)
+            kill_worker(pid, None)
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -145,7 +146,7 @@ class HeavyLane:
             entry = self._entries.get()
             if entry is None or self.closing():
                 if entry is not None:
-                    _kill(entry.pid, entry.conn)
+                    kill_worker(entry.pid, entry.conn)
                     entry.future.set_result(Answer(502, message="the SPARQL workers are shutting down"))
                 return
             if not entry.future.running() and not entry.future.set_running_or_notify_cancel():
@@ -161,7 +162,7 @@ class HeavyLane:
                 with self._lock:
                     self._load -= 1
                     pid = self._running.pop(index, None)
-                _kill(pid, entry.conn)
+                kill_worker(pid, entry.conn)
             entry.future.set_result(answer)
 
     def _start(self, index: int, entry: Entry) -> Answer | None:

@@ -53,7 +53,7 @@ from exportgraph.exc import (
     TooManyRequests,
 )
 from exportgraph.sparql.jobs import Answer, Job
-from exportgraph.sparql.lanes import Entry, HeavyLane
+from exportgraph.sparql.lanes import Entry, HeavyLane, kill_worker
 
 log = logging.getLogger(__name__)
 
@@ -429,12 +429,7 @@ class _Slot:
     def kill(self) -> None:
         pid, conn = self.pid, self.conn  # close() may call this from another thread
         self.pid, self.conn = None, None
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if conn is not None:
-            with contextlib.suppress(OSError):
-                conn.close()
+        kill_worker(pid, conn)
 
     def _ensure(self) -> bool:
         while self.conn is None and not self.pool.closing:
