@@ -25,6 +25,10 @@ class ExportGraphError(Exception):
         self.message = message
 
 
+class InternalError(ExportGraphError):
+    """A failure of ours, logged with its traceback on the server; the client gets only this."""
+
+
 class DataError(ExportGraphError):
     """A data file or record is malformed: names the file and the record."""
 
@@ -94,8 +98,12 @@ class Overloaded(ExportGraphError):
     retry_after = 2
 
 
-class QueryTimeout(ExportGraphError):
-    status = 504
+class QueryTooSlow(ExportGraphError):
+    """A query ran past query_timeout_s and was stopped: a limit on the request, as its length is (413) or its
+    nesting (400); the same text over the same read-only data would run as long again. 422: the query is
+    well formed, this service will not evaluate it to the end."""
+
+    status = 422
     exit_code = 5
 
 
@@ -104,6 +112,13 @@ class StoreUnavailable(ExportGraphError):
 
     status = 502
     exit_code = 5
+
+
+class StoreTimeout(StoreUnavailable):
+    """The remote store did not answer within remote_timeout_s: it is down or hung, for this request."""
+
+    status = 503
+    retry_after = 5
 
 
 class StoreIncomplete(ExportGraphError):

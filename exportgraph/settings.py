@@ -44,24 +44,28 @@ class Settings:
         "SPARQL query endpoint of the remote store (store=remote). It must treat the default graph "
         "as the union of the named graphs (Oxigraph: --union-default-graph; Fuseki: unionDefaultGraph)."))
     remote_timeout_s: float = field(default=30.0, metadata=_help(
-        "Seconds to wait for the remote store before answering 502/504."))
+        "Seconds to wait for the remote store before answering 503 (it does not answer) or, for a SPARQL "
+        "query while the store is well, 422 (the query is too slow for it)."))
     host: str = field(default="127.0.0.1", metadata=_help("Address the service binds to."))
     port: int = field(default=8000, metadata=_help("Port the service listens on."))
     base_url: str = field(default="", metadata=_help(
         "Public URL of the service, used in the service description and download links "
         "(default: taken from each request)."))
     query_timeout_s: float = field(default=10.0, metadata=_help(
-        "Longest a SPARQL query may run; then its worker process is killed and the client gets 504."))
-    web_processes: int = field(default=1, metadata=_help(
-        "Web processes that accept requests on the one port (forked after the graph is loaded, sharing it); "
-        "2 lets a 2-core machine parse HTTP and run the guards on both cores. Each has its own query_workers."))
+        "Longest a SPARQL query may run; then its worker process is killed and the client gets 422 (a limit on "
+        "the request, as its length is)."))
+    web_processes: int = field(default=2, metadata=_help(
+        "Web processes that accept requests on the one port (forked after the graph is loaded, sharing it; "
+        "the kernel spreads connections over them): 2 lets a 2-core machine parse HTTP and run the guards on "
+        "both cores. Each has its own query_workers."))
     query_evaluation: str = field(default="workers", metadata=_help(
-        "Where SPARQL queries are evaluated: `workers` (worker processes, killed at the deadline) or `in-process` "
-        "(threads of the web process: no hand-off; a query past the deadline gets its 504 and its web process is "
-        "replaced by `serve`, which stops the query). In-process needs `exportgraph serve` and store=embedded."))
-    query_workers: int = field(default=2, metadata=_help(
-        "Worker processes that evaluate SPARQL queries (each holds the dataset in memory); with "
-        "query_evaluation=in-process, the threads of each web process that do."))
+        "Where SPARQL queries that are not anchored are evaluated: `workers` (worker processes, killed at "
+        "the deadline) or `in-process` (threads of the web process: no hand-off; a query past the deadline gets "
+        "its 422 and its web process is replaced by `serve`, which stops the query). In-process needs "
+        "`exportgraph serve` and store=embedded."))
+    query_workers: int = field(default=1, metadata=_help(
+        "Worker processes of each web process that evaluate SPARQL queries (each holds the dataset in memory); "
+        "with query_evaluation=in-process, the threads of each web process that do."))
     query_light_budget_s: float = field(default=0.5, metadata=_help(
         "Seconds a SPARQL query may run on a light worker; one still running then moves, process and all, to "
         "the heavy lane, and its text is remembered so that it starts there next time (0: no lanes)."))
@@ -95,6 +99,10 @@ class Settings:
         "HTML pages rendered at once; others wait up to queue_wait_s, then get 503 with Retry-After."))
     queue_wait_s: float = field(default=10.0, metadata=_help(
         "Longest a view, REST or page request waits for its turn before it is refused with 503."))
+    access_log: bool = field(default=False, metadata=_help(
+        "Log a line per request (uvicorn's access log). Off by default: at thousands of requests a second it "
+        "costs about a tenth of the time of a SPARQL lookup and grows the log without bound; errors are logged "
+        "either way."))
     header_timeout_s: float = field(default=10.0, metadata=_help(
         "Longest a client may take to send a request line and headers; then 408 and the connection is closed."))
     health_timeout_s: float = field(default=1.0, metadata=_help(
@@ -147,9 +155,20 @@ def _coerce(name: str, kind: Any, raw: str) -> Any:
             return int(raw)
         if kind_name == "float":
             return float(raw)
+        if kind_name == "bool":
+            return _boolean(raw)
     except ValueError:
         raise ExportGraphError(f"EXPORTGRAPH_{name.upper()}: expected a {kind_name}, got {raw!r}") from None
     return raw
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(raw)
 
 
 def describe() -> list[tuple[str, str, str]]:

@@ -286,8 +286,13 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _sparql_processes(serve_pid: int) -> list[int]:
-    """The SPARQL template and its workers: everything the multiprocessing fork server started."""
-    servers = [p for p in _children(serve_pid) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    """The SPARQL templates and their workers: everything the multiprocessing fork servers started (one per web
+    process, each a child of its web process)."""
+    def forked(pid: int) -> bool:
+        return b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+    web = [p for p in _children(serve_pid) if not forked(p)]
+    servers = [p for w in web for p in _children(w) if forked(p)]
     assert servers, "no fork server under exportgraph serve"
     return [p for s in servers for p in _descendants(s)]
 

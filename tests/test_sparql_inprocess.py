@@ -1,5 +1,5 @@
 """query_evaluation=in-process under `exportgraph serve` with two web processes: the guards hold, and a
-runaway query still gets its 504 at the deadline and is stopped (its web process is replaced).
+runaway query still gets its 422 at the deadline and is stopped (its web process is replaced).
 
 A real `exportgraph serve` subprocess on a small data directory; nothing is mocked.
 """
@@ -44,7 +44,7 @@ def web_processes(serve_pid: int) -> set[int]:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     root = tmp_path_factory.mktemp("inprocess")
     write_data(root / "data")
-    env = {**os.environ, "EXPORTGRAPH_QUERY_EVALUATION": "in-process", "EXPORTGRAPH_WEB_PROCESSES": "2",
+    env = {**os.environ, "EXPORTGRAPH_QUERY_EVALUATION": "in-process", "EXPORTGRAPH_WEB_PROCESSES": "2", "EXPORTGRAPH_QUERY_WORKERS": "2",
            "EXPORTGRAPH_QUERY_TIMEOUT_S": str(TIMEOUT_S), "XDG_CACHE_HOME": str(root / "cache")}
     port, log = free_port(), root / "serve.log"
     proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve", "--port", str(port), "--data-dir",
@@ -89,7 +89,7 @@ def test_two_web_processes_answer_with_every_guard(service: Service) -> None:
     assert health["ok"] and health["in_process"], health
 
 
-def test_a_runaway_query_gets_504_and_its_web_process_is_replaced(service: Service) -> None:
+def test_a_runaway_query_gets_422_and_its_web_process_is_replaced(service: Service) -> None:
     before = web_processes(service.proc.pid)
     with ThreadPoolExecutor(1) as pool:
         started = time.monotonic()
@@ -101,7 +101,7 @@ def test_a_runaway_query_gets_504_and_its_web_process_is_replaced(service: Servi
             assert time.monotonic() - t0 < 1.0
         answer = slow.result()
     took = time.monotonic() - started
-    assert answer.status_code == 504 and "limit" in answer.json()["detail"], answer.text
+    assert answer.status_code == 422 and "limit" in answer.json()["detail"], answer.text
     assert TIMEOUT_S - 0.1 < took < TIMEOUT_S + 2.5
     deadline = time.monotonic() + 15
     while True:  # the process that ran it exits (which stops the evaluation) and a new one takes its place

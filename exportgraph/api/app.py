@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
@@ -15,7 +15,9 @@ from starlette.exceptions import HTTPException
 
 import exportgraph
 from exportgraph.api import limits, pauses
+from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath
+from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.exc import ExportGraphError
@@ -26,6 +28,31 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """A comparative knowledge graph of export controls on sensitive goods: China, the United States,
 the European Union, Japan and the multilateral regimes. REST endpoints answer convergence and divergence
 questions; `/sparql` is a read-only SPARQL 1.1 endpoint; every IRI under `/id/` dereferences."""
+
+
+def _sparql_in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonitor | None]) -> None:
+    """/sparql answered in front of Starlette's middleware stack (its error middleware, FastAPI's own
+    middlewares, routing), which costs more than the guards on a point lookup: the same hygiene, limits and
+    store gate as every route, in the same order, around the raw handler of api/fastpath.py, which hands
+    anything but a query (the service description) to the whole stack. Starlette builds the stack on the
+    first request."""
+    build_whole = app.build_middleware_stack
+
+    def build() -> ASGIApp:
+        whole = build_whole()
+        front = limits.HygieneMiddleware(limits.LimitsMiddleware(
+            StoreGate(SparqlFastPath(whole), monitor=monitor),
+            max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length))
+
+        async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and scope["path"] == SPARQL_PATH:
+                await front(scope, receive, send)
+            else:
+                await whole(scope, receive, send)
+
+        return dispatch
+
+    setattr(app, "build_middleware_stack", build)  # noqa: B010 - this instance's own builder
 
 
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
@@ -61,9 +88,13 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         app.state.store_monitor = StoreMonitor(settings, lambda: len(app.state.graph.manifest.get("graphs") or {}) or None)
     _errors(app)
     _routes(app)
-    app.add_middleware(SparqlFastPath)  # innermost: the store gate, limits and hygiene below still wrap /sparql
-    app.add_middleware(StoreGate, monitor=lambda: app.state.store_monitor)  # inside limits: its headers apply
+    def monitor() -> StoreMonitor | None:
+        store_monitor: StoreMonitor | None = app.state.store_monitor
+        return store_monitor
+
+    app.add_middleware(StoreGate, monitor=monitor)  # inside limits: its headers apply
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
+    _sparql_in_front(app, settings, monitor)
     return app
 
 

@@ -1,8 +1,9 @@
 """The short path of a SPARQL query: /sparql answered by a raw ASGI handler in front of FastAPI.
 
-FastAPI's routing, its Request and Response objects and its exception middleware cost more than the
-guards themselves on a small query. This handler sits inside the limits and hygiene middlewares (so
-the size caps, the control-character check and the security headers still apply) and answers GET and
+FastAPI's routing, its Request and Response objects and Starlette's middleware stack cost more than the
+guards themselves on a small query. This handler sits inside the limits, hygiene and store-gate middlewares
+(api/app.py: ExportgraphApp.front; so the size caps, the control-character check and the security headers
+still apply) and answers GET and
 POST /sparql with a query through the same functions as the route (routes/sparql.py: parse_query_request,
 answer_query): dataset parameters refused, precheck, the guard, negotiation, CORS, admission and the
 worker pool with its killable deadline. Everything else, and /sparql without a query (the service
@@ -19,7 +20,7 @@ from starlette.datastructures import QueryParams
 
 from exportgraph.api.limits import ASGIApp, Message, Receive, Scope, Send
 from exportgraph.api.routes.sparql import CORS, Reply, answer_query, parse_query_request
-from exportgraph.exc import ExportGraphError
+from exportgraph.exc import ExportGraphError, InternalError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ class SparqlFastPath:
             reply = await answer_query(scope["app"], headers.get(b"accept"), text, in_url, params)
         except ExportGraphError as exc:
             await _send_error(send, exc, scope)
+            return
+        except Exception:  # noqa: BLE001 - as the application's own handler: logged, never sent to the client
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            await _send_error(send, InternalError("internal error (logged on the server)"), scope)
             return
         await _send_reply(send, reply)
 

@@ -1,9 +1,11 @@
-"""Several web processes on one listening socket, so that both cores answer requests.
+"""Web processes under a supervisor, so that both cores answer requests and a stuck process is replaced.
 
-One Python process parses HTTP and runs the guards on one core at most; with `web_processes` > 1,
-`serve` loads the graph once, then forks that many web processes, which share the loaded store
-copy-on-write and accept connections from the same socket (the kernel hands each new connection
-to one of them). Each web process has its own SPARQL worker pool (query_workers each).
+One Python process parses HTTP and runs the guards on one core at most; `serve` loads the graph once,
+then forks `web_processes` web processes, which share the loaded store copy-on-write. Each listens on a
+socket of its own bound to the same port with SO_REUSEPORT, so that the kernel spreads new connections
+evenly: on one shared socket, the first process to wake accepted every connection of a burst (asyncio
+accepts up to its backlog at each wake-up), and 8 clients were all served by one process. Each web
+process has its own SPARQL worker pool (query_workers each).
 
 The parent stays single-threaded (fork is safe from it at any time) and only supervises: a web
 process that dies is forked again after RESTART_DELAY_S; one that exits with ServeFailed's exit
@@ -14,6 +16,7 @@ every web process, which finish their requests (uvicorn's graceful shutdown) bef
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -30,8 +33,8 @@ RESTART_DELAY_S = 1.0
 Handlers = dict[signal.Signals, Any]  # the signal handlers to restore
 
 
-def run_forked(count: int, sock: socket.socket, child: Callable[[], None]) -> None:
-    """Fork `count` processes that each call child() (which serves on sock until told to stop)."""
+def run_forked(socks: list[socket.socket], child: Callable[[socket.socket], None]) -> None:
+    """Fork a process per socket, each calling child(its socket) (which serves until told to stop)."""
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:
@@ -40,12 +43,15 @@ def run_forked(count: int, sock: socket.socket, child: Callable[[], None]) -> No
         for pid in list(children):
             _signal(pid, signal.SIGTERM)
 
+    def start(index: int) -> None:
+        child(socks[index])
+
     children: dict[int, int] = {}  # pid -> index
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for index in range(count):
-            children[_fork(child, previous)] = index
-        failed = _supervise(children, child, previous, lambda: stopping)
+        for index in range(len(socks)):
+            children[_fork(functools.partial(start, index), previous)] = index
+        failed = _supervise(children, start, previous, lambda: stopping)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -53,7 +59,7 @@ def run_forked(count: int, sock: socket.socket, child: Callable[[], None]) -> No
         raise ServeFailed("a web process did not start (see the log above)")
 
 
-def _supervise(children: dict[int, int], child: Callable[[], None], previous: Handlers,
+def _supervise(children: dict[int, int], child: Callable[[int], None], previous: Handlers,
                stopping: Callable[[], bool]) -> bool:
     """Wait for the web processes; fork a replacement for one that dies. True if one could not start."""
     failed = False
@@ -79,7 +85,7 @@ def _supervise(children: dict[int, int], child: Callable[[], None], previous: Ha
                 log.error("web process %d (pid %d) exited with %d; starting a new one", index, pid, code)
             time.sleep(RESTART_DELAY_S)
             if not stopping():  # a stop may have come during the delay
-                children[_fork(child, previous)] = index
+                children[_fork(functools.partial(child, index), previous)] = index
     return failed
 
 

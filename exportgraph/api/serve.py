@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exportgraph.exc import ExportGraphError, ServeFailed
 from exportgraph.graph.build import build, is_current, read_manifest
@@ -44,21 +44,21 @@ def ensure_build(settings: Settings, rebuild: bool = False) -> str:
 def serve(settings: Settings, rebuild: bool = False) -> None:
     from exportgraph.api.state import load_state
 
-    sock = bind(settings.host, settings.port)  # before the build and the load: a taken port fails at once
+    # Before the build and the load: a taken port fails at once.
+    socks = bind(settings.host, settings.port, settings.web_processes)
     problem = ensure_build(settings, rebuild)
     state = load_state(settings, problem)
-    if settings.web_processes == 1 and settings.query_evaluation == "workers":
-        _serve_one(settings, state, sock)
-        return
     from exportgraph.api.processes import run_forked
     from exportgraph.query.textindex import index_for
 
-    # The text index too, once, before the fork: a web process building its own would hold the GIL for
-    # seconds while it serves, and each would keep a copy.
-    index_for(state.store)
-    # Forked after the load: the web processes share the loaded store copy-on-write. In-process evaluation
-    # needs the parent even for one web process: a runaway query ends its process, and the parent replaces it.
-    run_forked(settings.web_processes, sock, lambda: _serve_one(settings, state, sock))
+    if settings.web_processes > 1 or settings.store == "embedded":
+        # The text index too, once, before the fork: a web process building its own would hold the GIL for
+        # seconds while it serves, and each would keep a copy. (One web process over a remote store builds
+        # it in the background instead: at millions of quads it takes minutes.)
+        index_for(state.store)
+    # Forked after the load: the web processes share the loaded store copy-on-write, and the parent replaces
+    # one that stops (a query evaluated on a web process's event loop that runs past the deadline ends it).
+    run_forked(socks, lambda sock: _serve_one(settings, state, sock))
 
 
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
@@ -70,26 +70,54 @@ def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> No
     app = create_app(settings, state)
     _warm(app)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                            access_log=settings.access_log,
                             h11_max_incomplete_event_size=settings.max_url_length + 16384,
                             http=with_header_timeout(settings.header_timeout_s))
     server = uvicorn.Server(config)
-    if settings.query_evaluation == "in-process":
-        # Called on a runaway query: stop accepting, finish the requests held, exit; the parent forks anew.
-        app.state.recycle = lambda: setattr(server, "should_exit", True)
+    app.state.supervised = True  # `serve`'s parent replaces this process should it end (api/processes.py)
+    # Called on a runaway query in a thread: stop accepting, finish the requests held, exit; the parent forks anew.
+    app.state.recycle = lambda: setattr(server, "should_exit", True)
     server.run(sockets=[sock])
     if not server.started:
         raise ServeFailed("the service did not start (see the log above)")
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket, or ServeFailed saying why (uvicorn would exit 3, validation's code)."""
+def bind(host: str, port: int, count: int = 1) -> list[socket.socket]:
+    """`count` listening sockets on the port (SO_REUSEPORT: the kernel spreads connections over them), or
+    ServeFailed saying why (uvicorn would exit 3, validation's code).
+
+    A plain socket is bound first and closed: SO_REUSEPORT alone would share the port with another service
+    of the same user already listening there (an older `serve`), instead of failing."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise ServeFailed(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    probe = _bound(family, kind, proto, address, host, port, reuse_port=False)
+    if count == 1:
+        return [probe]
+    address = probe.getsockname()  # port 0: the port the kernel chose, for every socket
+    probe.close()
+    socks: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            socks.append(_bound(family, kind, proto, address, host, port, reuse_port=True))
+    except ServeFailed:
+        for sock in socks:
+            sock.close()
+        raise
+    return socks
+
+
+def _bound(family: socket.AddressFamily, kind: socket.SocketKind, proto: int, address: Any, host: str, port: int,
+           reuse_port: bool) -> socket.socket:
+    try:
         sock = socket.socket(family, kind, proto)
     except OSError as exc:
         raise ServeFailed(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
     except OSError as exc:
         sock.close()

@@ -3,8 +3,11 @@
 No request waits on the store for it: a thread asks the store every POLL_S seconds (its mark, see
 graph/remoteload.py, or for an unmarked store its graph count), each time within health_timeout_s, and
 keeps the answer with its time. A status older than stale_after_s counts as unknown (the store hangs, or
-the thread does). `StoreGate` answers 503 to REST, pages and SPARQL while the store is known incomplete;
-while it is unreachable or unknown, requests go through and meet the store's own error (502/504).
+the thread does). `StoreGate` answers 503 with Retry-After to REST, pages and SPARQL while the store is known
+incomplete, and while the last check found it unreachable (refused, or no answer within health_timeout_s):
+a request then costs microseconds, not a connection error or the remote timeout. Between a failure and the
+next check (at most POLL_S; POLL_DOWN_S once it is down, so that recovery is seen as fast), requests meet
+the store's own error: 502 when it refuses, 503 when it does not answer in time.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from exportgraph.api.limits import send_error
-from exportgraph.exc import ExportGraphError, QueryTimeout, StoreIncomplete
+from exportgraph.exc import ExportGraphError, StoreIncomplete, StoreTimeout
 from exportgraph.graph.remoteload import store_status
 from exportgraph.graph.store import RemoteStore
 from exportgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 POLL_S = 1.0
+POLL_DOWN_S = 0.2  # while the store is unreachable: its return is seen within this
+UNREACHABLE = "the remote store does not answer (checked {age:.1f} s ago); try again shortly"
 INCOMPLETE = ("the store is incomplete: a load is in progress or failed; the service answers again once "
               "`exportgraph load --into` completes")
 
@@ -44,7 +49,7 @@ class StoreMonitor:
         started = time.monotonic()
         try:
             found: dict[str, Any] = {"reachable": True, **store_status(remote, self.expected_graphs())}
-        except QueryTimeout:
+        except StoreTimeout:
             found = {"reachable": False, "state": "unknown",
                      "detail": f"no answer within {self.settings.health_timeout_s:g} s"}
         except ExportGraphError as exc:
@@ -62,7 +67,7 @@ class StoreMonitor:
         self.thread.start()
 
     def _run(self) -> None:
-        while not self.stopping.wait(POLL_S):
+        while not self.stopping.wait(POLL_S if self.status.get("reachable") else POLL_DOWN_S):
             self.poll()
 
     def stop(self) -> None:
@@ -80,6 +85,14 @@ class StoreMonitor:
         if out["state"] == "incomplete":
             out["detail"] = INCOMPLETE
         return out
+
+    def unreachable(self) -> float | None:
+        """Seconds since the check that found the store unreachable; None when it answered (or was never
+        checked). A status gone stale is not this: a hung check thread must not close the service."""
+        if not self.checked or self.status.get("reachable", True) or self.status.get("state") == "incomplete":
+            return None
+        age = time.monotonic() - self.checked
+        return age if age <= self.stale_after_s else None
 
     def incomplete(self) -> bool:
         """Known incomplete (by the last status recorded, however old: a store that stopped answering after it
@@ -105,12 +118,20 @@ class StoreGate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         monitor = self.monitor() if scope["type"] == "http" else None
         path: str = scope.get("path", "")
-        if monitor is None or not monitor.incomplete() or path.startswith(OPEN):
+        if monitor is None or path.startswith(OPEN):
+            await self.app(scope, receive, send)
+            return
+        refusal: ExportGraphError | None = None
+        if monitor.incomplete():
+            refusal = StoreIncomplete(INCOMPLETE)
+        elif (age := monitor.unreachable()) is not None:
+            refusal = StoreTimeout(UNREACHABLE.format(age=age))
+        if refusal is None:
             await self.app(scope, receive, send)
             return
         await _read_body(receive)  # so that the connection stays usable (limits' middleware caps the body)
         page = not path.startswith(("/api/", "/sparql"))
-        await send_error(send, StoreIncomplete(INCOMPLETE), close=False, page=page)
+        await send_error(send, refusal, close=False, page=page)
 
 
 async def _read_body(receive: Receive) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from exportgraph.exc import BadRequest, NotFound, QueryTimeout, StoreUnavailable
+from exportgraph.exc import BadRequest, NotFound, StoreTimeout, StoreUnavailable
 from exportgraph.graph.terms import sparql_prefixes
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class RemoteStore(GraphStore):
         # The store's URL is internal: it goes to the log, never into a message a client may see.
         except httpx.TimeoutException:
             log.info("the remote store at %s did not answer in time", url)
-            raise QueryTimeout("the remote store did not answer in time") from None
+            raise StoreTimeout("the remote store did not answer in time") from None
         except httpx.HTTPError as exc:
             log.info("the remote store at %s is unreachable: %s", url, exc)
             raise StoreUnavailable(f"the remote store is unreachable ({type(exc).__name__})") from None

@@ -22,8 +22,10 @@ The rdflib-based guard of earlier versions is kept in `reference.py` for the dif
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from exportgraph.exc import QueryRefused, QueryTooLarge, UriTooLong
+from exportgraph.sparql.anchored import anchored
 from exportgraph.sparql.patterns import MAX_REPETITION, repetition_cost
 from exportgraph.sparql.tokens import Token, string_value, tokenize, where
 
@@ -77,16 +79,29 @@ def expand_escapes(text: str) -> str:
     return expanded
 
 
+class Checked(NamedTuple):
+    """A query that passed the guard: the text the engine gets, and whether it is anchored (anchored.py)."""
+
+    text: str
+    anchored: bool
+
+
 def precheck(text: str, max_length: int, max_nesting: int, in_url: bool = False) -> str:
     """Refuse what no engine may see; returns the text (escapes expanded) the engine will get."""
+    return inspect(text, max_length, max_nesting, in_url).text
+
+
+def inspect(text: str, max_length: int, max_nesting: int, in_url: bool = False) -> Checked:
+    """As precheck, and whether the query is cheap by its structure (anchored.py), from the same tokens."""
     if len(text) > max_length:
         cls = UriTooLong if in_url else QueryTooLarge
         raise cls(f"the query is {len(text)} characters long; the limit is {max_length}")
     if not text.strip():
         raise QueryRefused("the query is empty")
     expanded = expand_escapes(text)
-    judge(tokenize(expanded), expanded, max_nesting)
-    return expanded
+    tokens = tokenize(expanded)
+    judge(tokens, expanded, max_nesting)
+    return Checked(expanded, anchored(tokens))
 
 
 def judge(tokens: list[Token], text: str, max_nesting: int) -> None:

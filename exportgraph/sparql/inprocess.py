@@ -6,15 +6,12 @@ evaluated by a thread of the web process, over the store that process already ho
 `serve`'s parent, shared copy-on-write), with the same guard and serialiser as a worker.
 
 A thread cannot be stopped, so the deadline is kept at the level of the process: when a query
-runs past query_timeout_s its client gets the 504 at once, and the web process is recycled: it
+runs past query_timeout_s its client gets the 422 at once, and the web process is recycled: it
 stops accepting, finishes the requests it holds and exits, which stops the runaway evaluation;
 `serve`'s parent forks a replacement (api/processes.py), and the other web processes answer
 meanwhile. Only `serve` can recycle a process, so only it enables this (query_evaluation=in-process).
 
-A text already answered within QUICK_S (the guard passed, the data are read-only: the same work again)
-is evaluated on the event loop itself, without even the thread switch, as a bare ASGI endpoint does.
-Should one run long after all, the loop cannot answer 504: a watchdog thread then ends the process at
-the deadline (its clients see the connection close) and `serve` forks a replacement.
+Anchored and known-quick texts do not come here: they are evaluated on the event loop (inline.py).
 """
 
 from __future__ import annotations
@@ -22,24 +19,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import os
 import queue
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from exportgraph.graph.store import GraphStore
-from exportgraph.sparql.jobs import Answer, Job
+from exportgraph.sparql.jobs import Answer, Job, too_slow
 from exportgraph.sparql.workers import WORKER_STACK_BYTES, evaluator_over
 
 log = logging.getLogger(__name__)
-
-QUICK_S = 0.002  # a text answered within this (thread switch included) is evaluated on the event loop next time
-QUICK_TEXTS = 1024
-WATCH_S = 0.25
-EXIT_RUNAWAY = 70  # the parent forks a replacement
 
 
 class InProcessEvaluator:
@@ -56,9 +45,6 @@ class InProcessEvaluator:
         self._jobs: queue.SimpleQueue[tuple[Job, concurrent.futures.Future[Answer]] | None] = queue.SimpleQueue()
         self._threads = [threading.Thread(target=self._serve, name=f"sparql-in-process-{i}", daemon=True)
                          for i in range(threads)]
-        self._quick: OrderedDict[str, None] = OrderedDict()
-        self._inline_since: float | None = None
-        threading.Thread(target=self._watch, name="sparql-watchdog", daemon=True).start()
         # Oxigraph's parser recurses on the thread's stack, as in a worker process: a large stack for these threads.
         previous = threading.stack_size(WORKER_STACK_BYTES)
         try:
@@ -78,42 +64,16 @@ class InProcessEvaluator:
         return self._evaluator.answer(job)
 
     async def run(self, job: Job) -> Answer:
-        if job.text in self._quick:
-            return self._inline(job)
         future: concurrent.futures.Future[Answer] = concurrent.futures.Future()
-        started = time.monotonic()
         self._jobs.put((job, future))
         self._running += 1
         try:
-            answer = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
-            if answer.status == 200 and time.monotonic() - started < QUICK_S:
-                self._quick[job.text] = None
-                while len(self._quick) > QUICK_TEXTS:
-                    self._quick.popitem(last=False)
-            return answer
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout_s)
         except TimeoutError:
             self._runaway()
-            return Answer(504, message=f"the query ran longer than the {self.timeout_s:g} s limit and was stopped")
+            return too_slow(self.timeout_s)
         finally:
             self._running -= 1
-
-    def _inline(self, job: Job) -> Answer:
-        """A text that was answered within QUICK_S before (same text, same read-only data: same work), on the
-        event loop itself: no thread switch. Should it run long after all, the watchdog ends the process."""
-        self._inline_since = time.monotonic()
-        try:
-            return self._evaluator.answer(job)
-        finally:
-            self._inline_since = None
-
-    def _watch(self) -> None:
-        while not self.closing:
-            time.sleep(WATCH_S)
-            since = self._inline_since
-            if since is not None and time.monotonic() - since > self.timeout_s:
-                log.error("a SPARQL query on the event loop ran over %g s: this web process exits now",
-                          self.timeout_s)
-                os._exit(EXIT_RUNAWAY)
 
     def wait_ready(self, _timeout_s: float) -> bool:
         return True  # the store is the web process's own, loaded before it started

@@ -20,3 +20,10 @@ class Answer:
     media_type: str = ""
     truncated: bool = False
     message: str = ""
+
+
+def too_slow(limit_s: float) -> Answer:
+    """A query stopped at its deadline (QueryTooSlow, 422)."""
+    return Answer(422, message=f"the query ran longer than the {limit_s:g} s limit and was stopped; narrow it "
+                               "(more specific patterns, a LIMIT) or run it on a copy of the dataset "
+                               "(/download/dataset.nq)")

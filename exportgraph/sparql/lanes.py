@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from exportgraph.sparql.jobs import Answer, Job
+from exportgraph.sparql.jobs import Answer, Job, too_slow
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,8 @@ class HeavyLane:
         """Fork a worker for a queued entry and send it the job (an Answer when that cannot be done)."""
         limit = self.timeout_s
         if time.monotonic() > entry.deadline:
-            return Answer(504, message=f"the query waited longer than the {limit:g} s limit for a heavy worker")
+            return Answer(429, message=f"the query waited longer than the {limit:g} s limit for a heavy worker; "
+                                       "try again shortly")
         forked = self.fork()
         if forked is None:
             return Answer(502, message="no SPARQL worker is available")
@@ -204,4 +205,4 @@ class HeavyLane:
             log.error("SPARQL heavy worker %s died during a query", entry.pid)
             return Answer(500, message="the query worker failed (logged on the server)")
         log.warning("SPARQL heavy worker %s killed: query over %g s", entry.pid, limit)
-        return Answer(504, message=f"the query ran longer than the {limit:g} s limit and was stopped")
+        return too_slow(limit)

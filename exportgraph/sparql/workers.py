@@ -48,11 +48,12 @@ import pyoxigraph as ox
 from exportgraph.exc import (
     ExportGraphError,
     QueryRefused,
-    QueryTimeout,
+    QueryTooSlow,
+    StoreTimeout,
     StoreUnavailable,
     TooManyRequests,
 )
-from exportgraph.sparql.jobs import Answer, Job
+from exportgraph.sparql.jobs import Answer, Job, too_slow
 from exportgraph.sparql.lanes import Entry, HeavyLane, kill_worker
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class Lanes:
 
 
 _ERRORS: dict[int, type[ExportGraphError]] = {
-    400: QueryRefused, 406: NotAcceptable, 429: TooManyRequests, 502: StoreUnavailable, 504: QueryTimeout,
+    400: QueryRefused, 406: NotAcceptable, 422: QueryTooSlow, 429: TooManyRequests, 502: StoreUnavailable,
+    503: StoreTimeout,
 }
 
 
@@ -227,6 +229,8 @@ class _Evaluator:
     def answer(self, job: Job) -> Answer:
         try:
             return serialise(self._query(job.text), job, self.prefixes)
+        except StoreTimeout:  # the store is hung (the web process says so: 503), or this query is too slow for it
+            return Answer(422, message="the query ran longer than the remote store's time limit and was stopped")
         except ExportGraphError as exc:
             return Answer(exc.status, message=exc.message)
         except SyntaxError as exc:
@@ -492,7 +496,7 @@ class _Slot:
             return None
         log.warning("SPARQL worker %d killed: query over %g s", self.index, limit)
         self.kill()
-        return Answer(504, message=f"the query ran longer than the {limit:g} s limit and was stopped")
+        return too_slow(limit)
 
     def _hand_over(self, item: _Item, started: float) -> None:
         """The light budget is spent: give the heavy lane the running worker or, when no heavy runner is
@@ -514,8 +518,8 @@ class _Slot:
         """Send the job to a live worker; one that died while idle is replaced once, before the query runs."""
         for attempt in (1, 2):
             if time.monotonic() >= item.deadline:
-                return Answer(504, message=f"the query waited longer than the {self.pool.timeout_s:g} s limit "
-                                           "for a worker")
+                return Answer(429, message=f"the query waited longer than the {self.pool.timeout_s:g} s limit "
+                                           "for a worker; try again shortly")
             if self.conn is None and not self._ensure():
                 return Answer(502, message="no SPARQL worker is available")
             conn = self.conn
@@ -610,7 +614,7 @@ class WorkerPool:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.longest_wait_s + 5.0)
         except TimeoutError:
             future.cancel()  # only succeeds while still queued; a running job is killed by its slot
-            return Answer(504, message=f"no answer within the {self.timeout_s:g} s limit")
+            return Answer(429, message=f"no answer within the {self.timeout_s:g} s limit; try again shortly")
 
     def close(self) -> None:
         with self._lock:

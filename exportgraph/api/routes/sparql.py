@@ -19,6 +19,7 @@ import html
 import json
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,12 +33,13 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 import exportgraph
 from exportgraph.api.state import GraphState
-from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused
+from exportgraph.exc import BadRequest, ExportGraphError, NotFound, QueryRefused, StoreTimeout
 from exportgraph.graph import terms as T
 from exportgraph.graph.build import lease
 from exportgraph.settings import Settings
 from exportgraph.sparql.admission import Admission
-from exportgraph.sparql.guard import UPDATES_REFUSED, precheck
+from exportgraph.sparql.guard import UPDATES_REFUSED, Checked, inspect
+from exportgraph.sparql.inline import InlineEvaluator
 from exportgraph.sparql.inprocess import InProcessEvaluator
 from exportgraph.sparql.jobs import Job
 from exportgraph.sparql.workers import EngineConfig, Lanes, NotAcceptable, WorkerPool, raise_for
@@ -96,6 +98,7 @@ def get_pool(app: FastAPI) -> WorkerPool | InProcessEvaluator:
     state: GraphState = app.state.graph
     pool = _in_process(app, settings, state) or _worker_pool(settings, state)
     app.state.sparql_pool = pool
+    app.state.sparql_inline = _inline(app, settings, state)
     app.state.sparql_admission = Admission(settings.max_concurrent_queries, settings.query_queue_wait_s)
     app.state.shutdown_hooks.append(pool.close)
     return pool
@@ -113,6 +116,16 @@ def _worker_pool(settings: Settings, state: GraphState) -> WorkerPool:
     lanes = Lanes(settings.query_light_budget_s, settings.query_heavy_workers, settings.query_heavy_queue)
     return WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries,
                       lanes=lanes)
+
+
+def _inline(app: FastAPI, settings: Settings, state: GraphState) -> InlineEvaluator | None:
+    """Anchored and known-quick queries on the event loop (sparql/inline.py): over the embedded store, in a web
+    process that `serve` supervises (the watchdog's last resort ends the process; the parent replaces it)."""
+    if settings.store != "embedded" or not getattr(app.state, "supervised", False):
+        return None
+    inline = InlineEvaluator(state.store, settings.query_timeout_s)
+    app.state.shutdown_hooks.append(inline.close)
+    return inline
 
 
 def _in_process(app: FastAPI, settings: Settings, state: GraphState) -> InProcessEvaluator | None:
@@ -196,8 +209,8 @@ def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
 
 
 @functools.lru_cache(maxsize=512)  # a repeated text is not scanned again (a refusal raises: not cached)
-def _prechecked(text: str, max_length: int, max_nesting: int, in_url: bool) -> str:
-    return precheck(text, max_length, max_nesting, in_url)
+def _prechecked(text: str, max_length: int, max_nesting: int, in_url: bool) -> Checked:
+    return inspect(text, max_length, max_nesting, in_url)
 
 
 # ---------------------------------------------------------------- the protocol
@@ -281,14 +294,29 @@ async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool
         checked = await asyncio.to_thread(_prechecked, text, settings.max_query_length, settings.max_nesting, in_url)
     results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
     pool = get_pool(app)
-    admission: Admission = app.state.sparql_admission
-    async with admission.slot():
-        answer = await pool.run(Job(checked, results, graph, settings.max_rows))
+    job = Job(checked.text, results, graph, settings.max_rows)
+    inline: InlineEvaluator | None = app.state.sparql_inline
+    if inline is not None and inline.wants(checked):
+        answer = inline.run(job)  # anchored or known quick: no hand-off (sparql/inline.py)
+    else:
+        admission: Admission = app.state.sparql_admission
+        async with admission.slot():
+            started = time.monotonic()
+            answer = await pool.run(job)
+        if inline is not None:
+            inline.answered(job, answer, time.monotonic() - started)
+    if answer.status == 422 and _store_down(app):  # stopped at the deadline because the store hung: say so
+        raise StoreTimeout("the remote store did not answer in time; try again shortly")
     raise_for(answer)
     headers = {**CORS, "Vary": "Accept"}
     if answer.truncated:
         headers[TRUNCATED] = "true"
     return Reply(answer.body, answer.media_type, headers)
+
+
+def _store_down(app: FastAPI) -> bool:
+    monitor = getattr(app.state, "store_monitor", None)
+    return monitor is not None and not monitor.snapshot()["ok"]
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", response_class=Response,
