@@ -1,5 +1,6 @@
-"""Launcher for bench_rest.py and bench_soak.py: the service as `exportgraph serve` runs it, on the given port,
-but never building (the build directory is only read).
+"""Launcher for bench_rest.py and bench_soak.py: the service as `exportgraph serve` runs it (its web processes
+under their supervisor, with the same settings), on the given port, but never building (the build directory
+is only read).
 
     python bench/_serve.py --build-dir /tmp/bench-build --data-dir data --port 8765
 
@@ -14,11 +15,7 @@ import argparse
 import os
 from pathlib import Path
 
-import uvicorn
-
-from exportgraph.api.app import create_app
-from exportgraph.api.protocol import with_header_timeout
-from exportgraph.api.serve import _warm
+from exportgraph.api.serve import bind, serve_loaded
 from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
 
@@ -44,11 +41,7 @@ def main() -> None:
 
         pauses.install = pauses.settle = lambda: None  # type: ignore[assignment]
     settings = Settings.from_env(build_dir=args.build_dir, data_dir=args.data_dir, host=args.host, port=args.port)
-    app = create_app(settings, load_state(settings))
-    _warm(app)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                h11_max_incomplete_event_size=settings.max_url_length + 16384,
-                http=with_header_timeout(settings.header_timeout_s))
+    serve_loaded(settings, load_state(settings), bind(args.host, args.port, settings.web_processes))
 
 
 if __name__ == "__main__":

@@ -160,18 +160,24 @@ class Load:
 
 
 def rss(pid: int) -> dict[str, float]:
-    """RSS in MB of the service and of its children (SPARQL workers), summed."""
+    """Memory in MB of the service (its supervisor and web processes) and of its SPARQL worker processes (those
+    the multiprocessing fork server started), summed. PSS, not RSS: the web processes and the supervisor share
+    the loaded graph copy-on-write, and RSS would count it once per process."""
     try:
         main = psutil.Process(pid)
         kids = main.children(recursive=True)
-        mine = main.memory_info().rss
+        mine = main.memory_full_info().pss
     except psutil.NoSuchProcess:
         return {"service_mb": float("nan"), "workers_mb": float("nan"), "workers": 0}
-    workers = 0
+    workers = count = 0
     for kid in kids:
         with contextlib.suppress(psutil.NoSuchProcess):
-            workers += kid.memory_info().rss
-    return {"service_mb": mine / 2**20, "workers_mb": workers / 2**20, "workers": len(kids)}
+            pss = kid.memory_full_info().pss
+            if any("multiprocessing" in part for part in kid.cmdline()):
+                workers, count = workers + pss, count + 1
+            else:
+                mine += pss
+    return {"service_mb": mine / 2**20, "workers_mb": workers / 2**20, "workers": count}
 
 
 async def sample_rss(pid: int, samples: list[dict[str, float]], every_s: float = 10.0) -> None:
@@ -401,12 +407,12 @@ def report(result: dict[str, Any]) -> None:
     print(table(["health phase", "s", "probes", "p50 ms", "p99 ms", "max ms", "statuses"], rows, "lrrrrrl"))
     a, b = result["rss_start"], result["rss_end"]
     total_a, total_b = a["service_mb"] + a["workers_mb"], b["service_mb"] + b["workers_mb"]
-    print(f"RSS service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
+    print(f"memory (PSS) service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
           f"{a['workers_mb']:.0f} -> {b['workers_mb']:.0f} MB, total {total_a:.0f} -> {total_b:.0f} MB "
           f"({100 * (total_b / total_a - 1):+.1f}%)")
     half = [x for x in result["rss_samples"] if x["t"] >= result["duration_s"] / 2][:1]
     if half:
-        print(f"RSS service at half time {half[0]['service_mb']:.0f} MB: growth in the second half "
+        print(f"memory (PSS) service at half time {half[0]['service_mb']:.0f} MB: growth in the second half "
               f"{100 * (b['service_mb'] / half[0]['service_mb'] - 1):+.1f}%")
     c = result["client"]
     print(f"client: {c['requests']} requests, {c['cpu_us_per_request']:.0f} us CPU each, "

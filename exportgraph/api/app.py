@@ -18,37 +18,46 @@ from exportgraph.api import limits, pauses
 from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath
 from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
+from exportgraph.api.routes.meta import health_asgi
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
 
 log = logging.getLogger(__name__)
+HEALTH_PATH = "/api/health"
 
 DESCRIPTION = """A comparative knowledge graph of export controls on sensitive goods: China, the United States,
 the European Union, Japan and the multilateral regimes. REST endpoints answer convergence and divergence
 questions; `/sparql` is a read-only SPARQL 1.1 endpoint; every IRI under `/id/` dereferences."""
 
 
-def _sparql_in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonitor | None]) -> None:
-    """/sparql answered in front of Starlette's middleware stack (its error middleware, FastAPI's own
-    middlewares, routing), which costs more than the guards on a point lookup: the same hygiene, limits and
-    store gate as every route, in the same order, around the raw handler of api/fastpath.py, which hands
-    anything but a query (the service description) to the whole stack. Starlette builds the stack on the
-    first request."""
+def _in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonitor | None]) -> None:
+    """/sparql and /api/health answered in front of Starlette's middleware stack (its error middleware,
+    FastAPI's own middlewares, routing), which costs more than the guards on a point lookup: the same hygiene,
+    limits and store gate as every route, in the same order, around raw handlers (api/fastpath.py, which hands
+    anything but a query, the service description, to the whole stack; routes/meta.py: health_asgi).
+    Starlette builds the stack on the first request."""
     build_whole = app.build_middleware_stack
 
     def build() -> ASGIApp:
         whole = build_whole()
-        front = limits.HygieneMiddleware(limits.LimitsMiddleware(
-            StoreGate(SparqlFastPath(whole), monitor=monitor),
-            max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length))
+        def wrapped(inner: ASGIApp) -> ASGIApp:
+            return limits.HygieneMiddleware(limits.LimitsMiddleware(
+                inner, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length))
+
+        sparql = wrapped(StoreGate(SparqlFastPath(whole), monitor=monitor))
+        health = wrapped(health_asgi)  # the store gate lets health through (storestatus.OPEN)
 
         async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http" and scope["path"] == SPARQL_PATH:
-                await front(scope, receive, send)
-            else:
-                await whole(scope, receive, send)
+            if scope["type"] == "http":
+                if scope["path"] == SPARQL_PATH:
+                    await sparql(scope, receive, send)
+                    return
+                if scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
+                    await health(scope, receive, send)
+                    return
+            await whole(scope, receive, send)
 
         return dispatch
 
@@ -94,7 +103,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     app.add_middleware(StoreGate, monitor=monitor)  # inside limits: its headers apply
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
-    _sparql_in_front(app, settings, monitor)
+    _in_front(app, settings, monitor)
     return app
 
 

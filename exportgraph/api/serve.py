@@ -47,7 +47,11 @@ def serve(settings: Settings, rebuild: bool = False) -> None:
     # Before the build and the load: a taken port fails at once.
     socks = bind(settings.host, settings.port, settings.web_processes)
     problem = ensure_build(settings, rebuild)
-    state = load_state(settings, problem)
+    serve_loaded(settings, load_state(settings, problem), socks)
+
+
+def serve_loaded(settings: Settings, state: GraphState, socks: list[socket.socket]) -> None:
+    """The web processes over a loaded state, on bound sockets (one per web process), until told to stop."""
     from exportgraph.api.processes import run_forked
     from exportgraph.query.textindex import index_for
 

@@ -393,6 +393,7 @@ class _Template:
             return pid, Connection(ours.detach())
 
     def stop(self) -> None:
+        self.ready.clear()
         process, control = self.process, self.control
         self.process, self.control = None, None
         if process is not None:
@@ -566,6 +567,7 @@ class WorkerPool:
         template = self.template.process
         return {"workers": len(self._slots), "alive": sum(slot.alive() for slot in self._slots),
                 "template_alive": bool(template is not None and template.pid and process_alive(template.pid)),
+                "template_ready": self.template.ready.is_set(),
                 "queued_or_running": self._pending, "closing": self.closing,
                 **(self.heavy.health() if self.heavy else {})}
 
