@@ -71,7 +71,8 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
 
     from exportgraph.api.app import create_app
     from exportgraph.api.fastpath import SparqlFastPath
-    from exportgraph.api.routes.sparql import RESULT_OFFERS, choose_formats, get_pool
+    from exportgraph.api.negotiation import RESULT_OFFERS, choose_formats
+    from exportgraph.api.routes.sparql import get_pool
     from exportgraph.settings import Settings
     from exportgraph.sparql.guard import precheck
     from exportgraph.sparql.jobs import Job
