@@ -99,7 +99,7 @@ def test_a_text_slow_inline_takes_the_killable_path_next_time(store: EmbeddedSto
     inline = InlineEvaluator(store, timeout_s=10.0)
     try:
         checked = inspect(ANCHORED[0], 20000, 64)
-        monkeypatch.setattr(inline_module, "SLOW_S", 0.0)  # every evaluation counts as slow
+        monkeypatch.setattr(inline_module, "SLOW_S", -1.0)  # every evaluation counts as slow
         assert inline.wants(checked)
         inline.run(_job(ANCHORED[0]))
         assert not inline.wants(checked)
@@ -163,7 +163,13 @@ def test_serve_answers_as_the_application_on_every_path(served: tuple[str, int],
     texts = [*ANCHORED, f'SELECT ?p ?o WHERE {{ {ENTRY} ?p ?o FILTER(?o != "nonce-{time.time()}") }}',
              *NOT_ANCHORED[:3]]
     headers = {"Content-Type": "application/sparql-query", "Accept": ACCEPT}
-    with httpx.Client(timeout=30) as http:
+    with httpx.Client(timeout=30) as http:  # one kept-alive connection: one web process answers all of it
+        before = http.get(f"{base}/api/health").json()["checks"]["sparql"]["inline"]
+        for text in ANCHORED:
+            assert http.post(f"{base}/sparql", content=text.encode(), headers=headers).status_code == 200
+        after = http.get(f"{base}/api/health").json()["checks"]["sparql"]["inline"]
+        assert after["answered"] - before["answered"] == len(ANCHORED), (before, after)  # none handed off
+        assert after["demoted"] == 0
         for text in texts:
             for _ in range(2):  # the second time a quick killable-path text is evaluated inline
                 live = http.post(f"{base}/sparql", content=text.encode(), headers=headers)

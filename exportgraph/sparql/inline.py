@@ -6,7 +6,9 @@ about 3x (bench/bench_anatomy.py). Two kinds of text skip it, in a web process o
   is bounded by the out-degree of a few nodes whatever the size of the data;
 - texts already answered within QUICK_S through the killable path: the data are read-only, so the same
   text is the same work again.
-A text that runs longer than SLOW_S here all the same is remembered and takes the killable path next time.
+A text whose evaluation here takes more than SLOW_S of CPU all the same is remembered and takes the killable
+path next time (CPU time of this thread, not wall time: a wait for the GIL or for a core on a busy machine
+says nothing about the query).
 Nothing can stop a query on the event loop, so a watchdog thread ends the process should one run past
 the deadline (its clients see the connection close) and `serve`'s parent forks a replacement
 (api/processes.py): hence inline evaluation only in processes that `serve` supervises.
@@ -28,7 +30,7 @@ from exportgraph.sparql.workers import evaluator_over
 log = logging.getLogger(__name__)
 
 QUICK_S = 0.002  # a text answered within this through a worker (hand-off included) comes here next time
-SLOW_S = 0.05  # a text that took longer than this here goes to a worker next time
+SLOW_S = 0.05  # a text that took more CPU than this here goes to a worker next time
 REMEMBERED = 1024  # texts remembered, each way
 WATCH_S = 0.25
 EXIT_RUNAWAY = 70  # the parent forks a replacement
@@ -42,6 +44,7 @@ class InlineEvaluator:
         self._quick: OrderedDict[str, None] = OrderedDict()
         self._slow: OrderedDict[str, None] = OrderedDict()
         self._since: float | None = None
+        self.evaluated = 0
         threading.Thread(target=self._watch, name="sparql-inline-watchdog", daemon=True).start()
 
     def wants(self, checked: Checked) -> bool:
@@ -49,12 +52,14 @@ class InlineEvaluator:
         return (checked.anchored or checked.text in self._quick) and checked.text not in self._slow
 
     def run(self, job: Job) -> Answer:
-        self._since = started = time.monotonic()
+        self._since = time.monotonic()
+        cpu = time.thread_time()
         try:
             return self._evaluator.answer(job)
         finally:
             self._since = None
-            if time.monotonic() - started > SLOW_S:
+            self.evaluated += 1
+            if time.thread_time() - cpu > SLOW_S:
                 self._quick.pop(job.text, None)
                 _remember(self._slow, job.text)
 
@@ -62,6 +67,10 @@ class InlineEvaluator:
         """A text answered by the killable path: remembered as quick if it was."""
         if answer.status == 200 and seconds < QUICK_S:
             _remember(self._quick, job.text)
+
+    def health(self) -> dict[str, int]:
+        """For /api/health: queries answered here, and texts sent back to the killable path for their cost."""
+        return {"answered": self.evaluated, "demoted": len(self._slow)}
 
     def close(self) -> None:
         self.closing = True

@@ -48,6 +48,9 @@ def sparql_check(app: FastAPI) -> dict[str, Any]:
         # next query: routine, not a failure. Without a loaded template no worker can start: that is one.
         every_worker = every_worker or (found["template_alive"] and found["template_ready"])
     found["ok"] = every_worker and not found["closing"]
+    inline = getattr(app.state, "sparql_inline", None)
+    if inline is not None:
+        found["inline"] = inline.health()
     return found
 
 
