@@ -53,6 +53,10 @@ def _rows(solutions: ox.QuerySolutions) -> list[Row]:
 class GraphStore(ABC):
     """What the library needs of a store."""
 
+    # Whether independent queries are worth sending at once (query/base.py `together`): on a remote store each
+    # query is a round trip that the server can overlap with others; the embedded store answers in the process.
+    concurrent = False
+
     @abstractmethod
     def query(self, sparql: str) -> Result:
         """Evaluate a query; the default graph is the union of the named graphs."""
@@ -106,7 +110,10 @@ class RemoteStore(GraphStore):
     Queries go as an HTML form (`query=`), which every server takes: Virtuoso 7.2 never answers a POST of
     `application/sparql-query`. The Accept header follows the query's form: asked for JSON first, Virtuoso
     answers a CONSTRUCT with a table of ?s ?p ?o, and a SELECT asked for N-Triples with a graph describing it.
+    One httpx client: its pool keeps connections alive across queries and threads.
     """
+
+    concurrent = True
 
     def __init__(self, query_url: str, timeout_s: float = 30.0) -> None:
         self.query_url = query_url
