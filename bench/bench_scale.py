@@ -143,13 +143,17 @@ def replica(query_url: str, build_dir: Path, workers: int = 2) -> Iterator[tuple
                EXPORTGRAPH_BUILD_DIR=str(build_dir), EXPORTGRAPH_PORT=str(port), EXPORTGRAPH_BASE_URL=PUBLIC,
                EXPORTGRAPH_QUERY_WORKERS=str(workers), EXPORTGRAPH_REMOTE_TIMEOUT_S="60",
                EXPORTGRAPH_QUERY_TIMEOUT_S="60", EXPORTGRAPH_MAX_CONCURRENT_QUERIES="64")
-    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = Path(tempfile.gettempdir()) / f"bench-scale-replica-{port}.log"  # kept: why a replica stopped
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve"], env=env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{base}/api/health", proc)
         yield base, proc
     finally:
+        if proc.poll() is not None:
+            print(f"the replica exited with {proc.returncode}; its log: {log}", flush=True)
         _stop(proc)
 
 
