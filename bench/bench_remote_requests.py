@@ -105,18 +105,25 @@ def measure(store: Counting, name: str, todo: list[Callable[[], Any]], show: boo
     return out
 
 
+def _index(first_search: Callable[[], Any]) -> None:
+    started = time.perf_counter()
+    first_search()  # the text index, built once
+    print(f"text index {time.perf_counter() - started:.1f} s (load {os.getloadavg()[0]:.2f})", flush=True)
+    settle()  # what the service does once started: what start-up made, out of the collector's sight
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--remote", required=True, help="the query URL of a loaded SPARQL server")
     parser.add_argument("--calls", type=int, default=10)
     parser.add_argument("--show", default="lookup", help="requests whose last call's queries are listed")
+    parser.add_argument("--only", default="lookup,search,crosswalk,customs,compare",
+                        help="these requests only (without search, no text index is built)")
     args = parser.parse_args()
     store = Counting(args.remote)
-    todo = requests(store, args.calls)
-    started = time.perf_counter()
-    todo["search"][0]()  # the text index, built once
-    print(f"text index {time.perf_counter() - started:.1f} s (load {os.getloadavg()[0]:.2f})", flush=True)
-    settle()  # what the service does once started: what start-up made, out of the collector's sight
+    todo = {k: v for k, v in requests(store, args.calls).items() if k in args.only.split(",")}
+    if "search" in todo:
+        _index(todo["search"][0])
     result = {name: measure(store, name, calls, name in args.show.split(",")) for name, calls in todo.items()}
     print(table(["request", "p50 ms", "p95 ms", "queries (p50 / max)", "HTTP ms summed (p50)", "load avg"],
                 [[k, ms(v["p50_s"]), ms(v["p95_s"]), f"{v['queries_p50']:g} / {v['queries_max']}",
