@@ -216,7 +216,7 @@ def wrk(ports: list[int], kind: str, codes: list[str], clients: int, seconds: fl
 
 
 def _codes(query_url: str) -> list[str]:
-    answer = httpx.post(query_url, content=CODES_QUERY.encode(), timeout=60,
+    answer = httpx.post(query_url, content=CODES_QUERY.encode(), timeout=600,
                         headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     codes = [b["c"]["value"] for b in answer.json()["results"]["bindings"]]
     if not codes:
@@ -340,7 +340,7 @@ def _latencies(query_url: str, build_dir: Path, calls: int, out: dict[str, Any])
     entry_query = (PREFIXES + 'SELECT ?e WHERE { ?e skos:notation ?c ; skos:inScheme ?ed . ?ed eg:editionOf '
                    '<https://w3id.org/exportgraph/id/eu/list/dual-use> ; eg:validFrom "2025-11-15"^^<http://www.w3.org/'
                    '2001/XMLSchema#date> . FILTER(REGEX(?c, "^[0-9][A-E][0-9]{3}$")) } ORDER BY ?e LIMIT 40')
-    answer = httpx.post(query_url, content=entry_query.encode(), timeout=60,
+    answer = httpx.post(query_url, content=entry_query.encode(), timeout=600,
                         headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     entries = [b["e"]["value"].removeprefix("https://w3id.org/exportgraph/id/")
                for b in answer.json()["results"]["bindings"]]

@@ -63,32 +63,30 @@ class _Read:
 def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> Report:
     rows = I.entry_rows(store, code, list_id)
     ids = [rid(value(r["e"])) or "" for r in rows]
-    wide = list_id is None
     read = _Read()
-    regime = [T.iri(i) for i in ids if is_regime_entry(i)] if wide else []
+    regime = [T.iri(i) for i in ids if is_regime_entry(i)] if list_id is None else []
     entries, implementing, *_ = together(store, [lambda: I.entries_of(store, rows),
                                                  lambda: implementers(store, regime),
                                                  lambda: I.item_lists(store), *read.about(store, ids)])
-    if wide:
-        known = {T.iri(i) for i in ids}
-        more = sorted(set(implementing) - known)
-        extra, *_ = together(store, [lambda: I.describe_entries(store, more), *read.about(store, [rid(m) or "" for m in more])])
-        entries += I.with_found_via(extra, implementing)
     done: set[str] = set()
-    if wide:
+    if list_id is None:  # entries of other lists: implementers of the regime items, then linked ones
+        entries += _described(store, read, sorted(set(implementing) - {T.iri(i) for i in ids}), implementing)
         national = [T.iri(e["id"]) for e in entries if not is_regime_entry(e["id"])]
         subs = {d for n in national for d in read.subs.get(n, [])}
         present = {e["list"] for e in entries}
         found, done_now = together(store, [lambda: I.other_list_links(store, subs, present),
                                            lambda: read.read_thresholds(store, set())])
         done.update(done_now)
-        more = sorted(found)[:20]
-        extra, *_ = together(store, [lambda: I.describe_entries(store, more), *read.about(store, [rid(m) or "" for m in more])])
-        entries += I.with_found_via(extra, found)
-    done.update(read.read_thresholds(store, done))
-    I.with_regime_links(entries, to_regime_items({e: read.links.get(e, []) for e in (T.iri(x["id"]) for x in entries)}))
-    all_iris = [T.iri(e["id"]) for e in entries]
-    warnings = I.lookup_warnings(store, entries, among(read.apart, all_iris))
-    ids_national = list(dict.fromkeys(e["id"] for e in entries if e.get("id") and not e["id"].startswith("regime/")))
-    known_thresholds = thresholds_of(ids_national, read.subs, read.thresholds) if ids_national else None
-    return Report(entries, warnings, side_by_side(store, entries, known_thresholds))
+        entries += _described(store, read, sorted(found)[:20], found)
+    read.read_thresholds(store, done)
+    I.with_regime_links(entries, to_regime_items({i: read.links.get(i, []) for i in (T.iri(e["id"]) for e in entries)}))
+    warnings = I.lookup_warnings(store, entries, among(read.apart, [T.iri(e["id"]) for e in entries]))
+    national_ids = list(dict.fromkeys(e["id"] for e in entries if e.get("id") and not is_regime_entry(e["id"])))
+    known = thresholds_of(national_ids, read.subs, read.thresholds) if national_ids else None
+    return Report(entries, warnings, side_by_side(store, entries, known))
+
+
+def _described(store: GraphStore, read: _Read, iris: list[str], found: dict[str, list[Json]]) -> list[Json]:
+    """These entries, each with the links it was found through, and what is read about them meanwhile."""
+    extra, *_ = together(store, [lambda: I.describe_entries(store, iris), *read.about(store, [rid(i) or "" for i in iris])])
+    return I.with_found_via(extra, found)
