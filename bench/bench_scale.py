@@ -143,13 +143,17 @@ def replica(query_url: str, build_dir: Path, workers: int = 2) -> Iterator[tuple
                EXPORTGRAPH_BUILD_DIR=str(build_dir), EXPORTGRAPH_PORT=str(port), EXPORTGRAPH_BASE_URL=PUBLIC,
                EXPORTGRAPH_QUERY_WORKERS=str(workers), EXPORTGRAPH_REMOTE_TIMEOUT_S="60",
                EXPORTGRAPH_QUERY_TIMEOUT_S="60", EXPORTGRAPH_MAX_CONCURRENT_QUERIES="64")
-    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = Path(tempfile.gettempdir()) / f"bench-scale-replica-{port}.log"  # kept: why a replica stopped
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve"], env=env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{base}/api/health", proc)
         yield base, proc
     finally:
+        if proc.poll() is not None:
+            print(f"the replica exited with {proc.returncode}; its log: {log}", flush=True)
         _stop(proc)
 
 
@@ -212,7 +216,7 @@ def wrk(ports: list[int], kind: str, codes: list[str], clients: int, seconds: fl
 
 
 def _codes(query_url: str) -> list[str]:
-    answer = httpx.post(query_url, content=CODES_QUERY.encode(), timeout=60,
+    answer = httpx.post(query_url, content=CODES_QUERY.encode(), timeout=600,
                         headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     codes = [b["c"]["value"] for b in answer.json()["results"]["bindings"]]
     if not codes:
@@ -336,7 +340,7 @@ def _latencies(query_url: str, build_dir: Path, calls: int, out: dict[str, Any])
     entry_query = (PREFIXES + 'SELECT ?e WHERE { ?e skos:notation ?c ; skos:inScheme ?ed . ?ed eg:editionOf '
                    '<https://w3id.org/exportgraph/id/eu/list/dual-use> ; eg:validFrom "2025-11-15"^^<http://www.w3.org/'
                    '2001/XMLSchema#date> . FILTER(REGEX(?c, "^[0-9][A-E][0-9]{3}$")) } ORDER BY ?e LIMIT 40')
-    answer = httpx.post(query_url, content=entry_query.encode(), timeout=60,
+    answer = httpx.post(query_url, content=entry_query.encode(), timeout=600,
                         headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     entries = [b["e"]["value"].removeprefix("https://w3id.org/exportgraph/id/")
                for b in answer.json()["results"]["bindings"]]

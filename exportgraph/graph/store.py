@@ -11,6 +11,7 @@ Loads, all or nothing, are in graph/remoteload.py.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import re
@@ -53,6 +54,10 @@ def _rows(solutions: ox.QuerySolutions) -> list[Row]:
 class GraphStore(ABC):
     """What the library needs of a store."""
 
+    # Whether independent queries are worth sending at once (query/base.py `together`): on a remote store each
+    # query is a round trip that the server can overlap with others; the embedded store answers in the process.
+    concurrent = False
+
     @abstractmethod
     def query(self, sparql: str) -> Result:
         """Evaluate a query; the default graph is the union of the named graphs."""
@@ -62,6 +67,13 @@ class GraphStore(ABC):
         if not isinstance(result, ox.QuerySolutions):
             raise BadRequest("expected a SELECT query")
         return _rows(result)
+
+    def stream(self, sparql: str) -> Iterator[ox.QuerySolution]:
+        """A SELECT's solutions one at a time: never the whole answer in memory (the text index reads millions)."""
+        result = self.query(PREFIXES + sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadRequest("expected a SELECT query")
+        yield from result
 
     def ask(self, sparql: str) -> bool:
         result = self.query(PREFIXES + sparql)
@@ -106,7 +118,10 @@ class RemoteStore(GraphStore):
     Queries go as an HTML form (`query=`), which every server takes: Virtuoso 7.2 never answers a POST of
     `application/sparql-query`. The Accept header follows the query's form: asked for JSON first, Virtuoso
     answers a CONSTRUCT with a table of ?s ?p ?o, and a SELECT asked for N-Triples with a graph describing it.
+    One httpx client: its pool keeps connections alive across queries and threads.
     """
+
+    concurrent = True
 
     def __init__(self, query_url: str, timeout_s: float = 30.0) -> None:
         self.query_url = query_url
@@ -114,24 +129,28 @@ class RemoteStore(GraphStore):
 
     def _post(self, url: str, content: bytes, content_type: str, accept: str,
               params: dict[str, str] | None = None, method: str = "POST") -> httpx.Response:
-        try:
+        with _mapped(url):
             response = self.client.request(method, url, content=content, params=params,
                                            headers={"Content-Type": content_type, "Accept": accept})
-        # The store's URL is internal: it goes to the log, never into a message a client may see.
-        except httpx.TimeoutException:
-            log.info("the remote store at %s did not answer in time", url)
-            raise StoreTimeout("the remote store did not answer in time") from None
-        except httpx.HTTPError as exc:
-            log.info("the remote store at %s is unreachable: %s", url, exc)
-            raise StoreUnavailable(f"the remote store is unreachable ({type(exc).__name__})") from None
-        if response.status_code >= 500:
-            log.info("the remote store at %s failed with HTTP %d", url, response.status_code)
-            raise StoreUnavailable(f"the remote store failed with HTTP {response.status_code}")
-        if response.status_code == 404 and method == "DELETE":
-            raise NotFound("no such graph")
-        if response.status_code >= 400:
-            raise BadRequest(f"the remote store refused the request: {response.text[:300]}")
-        return response
+        return _checked(response, url, method)
+
+    def stream(self, sparql: str) -> Iterator[ox.QuerySolution]:
+        """Solutions parsed as they arrive (SPARQL JSON read by pyoxigraph from the open response)."""
+        body = urlencode({"query": PREFIXES + sparql}).encode("ascii")
+        headers = {"Content-Type": FORM, "Accept": JSON_RESULTS}
+        with _mapped(self.query_url), self.client.stream("POST", self.query_url, content=body,
+                                                         headers=headers) as response:
+            if response.status_code >= 400:
+                response.read()
+            _checked(response, self.query_url, "POST")
+            try:
+                solutions = ox.parse_query_results(io.BufferedReader(_Chunks(response.iter_bytes()), 1 << 16),
+                                                   format=ox.QueryResultsFormat.JSON)
+                if not isinstance(solutions, ox.QuerySolutions):
+                    raise BadRequest("expected a SELECT query")
+                yield from solutions
+            except SyntaxError as exc:
+                raise StoreUnavailable(f"the remote store sent results that do not parse ({exc})") from None
 
     def _ask_remote(self, sparql: str, accept: str) -> httpx.Response:
         return self._post(self.query_url, urlencode({"query": sparql}).encode("ascii"), FORM, accept)
@@ -162,6 +181,52 @@ class RemoteStore(GraphStore):
 
     def close(self) -> None:
         self.client.close()
+
+
+@contextlib.contextmanager
+def _mapped(url: str) -> Iterator[None]:
+    """httpx's errors as ours. The store's URL is internal: it goes to the log, never into a message a client
+    may see."""
+    try:
+        yield
+    except httpx.TimeoutException:
+        log.info("the remote store at %s did not answer in time", url)
+        raise StoreTimeout("the remote store did not answer in time") from None
+    except httpx.HTTPError as exc:
+        log.info("the remote store at %s is unreachable: %s", url, exc)
+        raise StoreUnavailable(f"the remote store is unreachable ({type(exc).__name__})") from None
+
+
+def _checked(response: httpx.Response, url: str, method: str) -> httpx.Response:
+    if response.status_code >= 500:
+        log.info("the remote store at %s failed with HTTP %d", url, response.status_code)
+        raise StoreUnavailable(f"the remote store failed with HTTP {response.status_code}")
+    if response.status_code == 404 and method == "DELETE":
+        raise NotFound("no such graph")
+    if response.status_code >= 400:
+        raise BadRequest(f"the remote store refused the request: {response.text[:300]}")
+    return response
+
+
+class _Chunks(io.RawIOBase):
+    """The body of a streamed response as a file that pyoxigraph reads."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.left:
+            self.left = next(self.chunks, b"")
+            if not self.left:
+                return 0
+        n = min(len(buffer), len(self.left))
+        buffer[:n] = self.left[:n]
+        self.left = self.left[n:]
+        return n
 
 
 def _solutions(content: bytes) -> ox.QuerySolutions | ox.QueryBoolean:

@@ -142,6 +142,17 @@ def labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
     return labels_of(rows)
 
 
+def known_labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]]:
+    """labels(), each IRI's remembered per store: for the values of search facets (jurisdictions, lists), few,
+    and asked for by every search (a round trip each time on a remote store)."""
+    kept: dict[str, dict[str, str] | None] = memo(store, "labels", dict)
+    missing = [i for i in iris if i not in kept]
+    if missing:
+        found = labels(store, missing)
+        kept.update({i: found.get(i) for i in missing})
+    return {i: names for i in iris if (names := kept[i]) is not None}
+
+
 def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
     """Each root IRI with itself and its sub-items (skos:broader*), in one query for all the roots: a query per
     root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
@@ -440,9 +451,9 @@ def find(store: GraphStore, text: str, kind: str | None = None, jurisdiction: st
         raise BadRequest(f"kind: malformed {kind!r}")
     filters: dict[str, str | None] = {"kind": kind, "jurisdiction": jurisdiction, "list": list_id,
                                       "as_of": as_of.isoformat() if as_of else None}
-    hits, facets = faceted(index_for(store), text, filters)
+    total, hits, facets = faceted(index_for(store), text, filters, offset, limit)
     items = []
-    for hit in hits[offset:offset + limit]:
+    for hit in hits:
         r = hit.resource
         record_id = rid(r.iri) or r.iri
         items.append({"id": record_id, "label": r.label(lang), "labels": r.labels, "type": r.kind,
@@ -451,8 +462,8 @@ def find(store: GraphStore, text: str, kind: str | None = None, jurisdiction: st
                       "valid_from": r.valid_from, "valid_until": r.valid_until,
                       "href": _search_href(r.kind, record_id, r.codes)})
     named = sorted(set(facets["jurisdiction"]) | set(facets["list"]))
-    names = labels(store, [T.iri(n) for n in named])
-    return {"query": text, "total": len(hits), "offset": offset, "limit": limit, "items": items,
+    names = known_labels(store, [T.iri(n) for n in named])
+    return {"query": text, "total": total, "offset": offset, "limit": limit, "items": items,
             "filters": filters, "facets": facets,
             "facet_labels": {n: label_of(_in(names.get(T.iri(n)), lang), n) for n in named}}
 

@@ -106,7 +106,19 @@ def _spellings(code: str) -> set[str]:
 def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Json]:
     """Entries with this code (case-insensitive), in every list or one; the regime item with that code (in
     the regime's own spelling, 3.B.1 for 3B001) and, across lists, the entries linked to that regime item.
-    Each entry carries its links to regime items."""
+    Each entry carries its links to regime items. (query/lookup.py answers this with its warnings and
+    parameters, its independent queries sent at once.)"""
+    rows = entry_rows(store, code, list_id)
+    entries = entries_of(store, rows)
+    if list_id is None:
+        entries += _linked_to_regime_items(store, entries)
+        entries += _linked_from_other_lists(store, entries)
+    with_regime_links(entries, regime_links(store, [T.iri(e["id"]) for e in entries]))
+    return entries
+
+
+def entry_rows(store: GraphStore, code: str, list_id: str | None = None) -> list[dict[str, Any]]:
+    """The rows of the entries that have this code: NotFound if there are none."""
     code = _check_code(code)
     scope = f"?ed eg:editionOf <{_check_list(store, list_id)}> ." if list_id else ""
     # Bound spellings, not FILTER(LCASE()): a bound literal is an index lookup, the filter a scan.
@@ -121,37 +133,29 @@ def lookup(store: GraphStore, code: str, list_id: str | None = None) -> list[Jso
     if not rows:
         where = f"list {list_id}" if list_id else "any list"
         raise NotFound(f"no entry with code {code!r} in {where}")
-    entries = _entries(store, rows)
-    if list_id is None:
-        entries += _linked_to_regime_items(store, entries)
-        entries += _linked_from_other_lists(store, entries)
-    links = regime_links(store, [T.iri(e["id"]) for e in entries])
+    return rows
+
+
+def with_regime_links(entries: list[Json], links: dict[str, list[Json]]) -> None:
     for e in entries:
         found = links.get(T.iri(e["id"]), [])
         e["regime_links"] = found
         e["regime_link"] = "regime item" if is_regime_entry(e["id"]) else "; ".join(summary(lk) for lk in found)
         e.setdefault("found_via", None)
-    return entries
 
 
-def lookup_warnings(store: GraphStore, entries: list[Json]) -> list[str]:
-    """What a reader must know beside a same-code lookup: pairs that are not the same item, and the national
-    item lists that have no entry with the code (nor one linked to its regime item)."""
-    notes = entry_warnings(entries, different_items(store, [T.iri(e["id"]) for e in entries]))
+def lookup_warnings(store: GraphStore, entries: list[Json], apart: list[tuple[str, str]] | None = None) -> list[str]:
+    """What a reader must know beside a same-code lookup: pairs that are not the same item (`apart`, when
+    already read), and the national item lists that have no entry with the code (nor one linked to its regime
+    item)."""
+    if apart is None:
+        apart = different_items(store, [T.iri(e["id"]) for e in entries])
+    notes = entry_warnings(entries, apart)
     present = {e["list"] for e in entries}
     munitions = any((e["code"] or "").upper().startswith("ML") or "usml" in (e["list"] or "") for e in entries)
-    # EXISTS nested, not one EXISTS over a join: Oxigraph evaluated `?ed eg:editionOf ?l . ?x skos:inScheme ?ed`
-    # as a hash join built from every skos:inScheme statement (286k on the real data, 4.7 s; more at 5M quads).
-    # The same for every lookup: read once per store.
-    rows = memo(store, "item-lists-of-cn-us-eu-jp", lambda: store.select("""SELECT ?l ?label ?kind WHERE {
-        ?l a eg:ControlList ; eg:jurisdiction ?j .
-        FILTER(?j IN (<%scn>, <%sus>, <%seu>, <%sjp>)) FILTER NOT EXISTS { ?l a eg:PartyList }
-        OPTIONAL { ?l eg:goodsCategory ?g . ?g skos:notation ?kind }
-        OPTIONAL { ?l skos:prefLabel|rdfs:label ?label FILTER(lang(?label) = "en") }
-        FILTER EXISTS { ?ed eg:editionOf ?l FILTER EXISTS { ?x skos:inScheme ?ed } } } ORDER BY ?l""" % ((T.ID,) * 4)))
     kinds: dict[str, set[str]] = defaultdict(set)
     names = {}
-    for r in rows:
+    for r in item_lists(store):
         kinds[rid(value(r["l"])) or ""].add(value(r["kind"]) or "")
         names[rid(value(r["l"])) or ""] = value(r["label"]) or rid(value(r["l"]))
     absent = [f"{names[lst]} ({lst})" for lst in sorted(kinds) if lst not in present
@@ -161,31 +165,55 @@ def lookup_warnings(store: GraphStore, entries: list[Json]) -> list[str]:
     return notes
 
 
+def item_lists(store: GraphStore) -> list[dict[str, Any]]:
+    """The national item lists of CN, US, EU and JP that hold entries, with their kinds of goods."""
+    # EXISTS nested, not one EXISTS over a join: Oxigraph evaluated `?ed eg:editionOf ?l . ?x skos:inScheme ?ed`
+    # as a hash join built from every skos:inScheme statement (286k on the real data, 4.7 s; more at 5M quads).
+    # The same for every lookup: read once per store.
+    return memo(store, "item-lists-of-cn-us-eu-jp", lambda: store.select("""SELECT ?l ?label ?kind WHERE {
+        ?l a eg:ControlList ; eg:jurisdiction ?j .
+        FILTER(?j IN (<%scn>, <%sus>, <%seu>, <%sjp>)) FILTER NOT EXISTS { ?l a eg:PartyList }
+        OPTIONAL { ?l eg:goodsCategory ?g . ?g skos:notation ?kind }
+        OPTIONAL { ?l skos:prefLabel|rdfs:label ?label FILTER(lang(?label) = "en") }
+        FILTER EXISTS { ?ed eg:editionOf ?l FILTER EXISTS { ?x skos:inScheme ?ed } } } ORDER BY ?l""" % ((T.ID,) * 4)))
+
+
 def _linked_from_other_lists(store: GraphStore, entries: list[Json]) -> list[Json]:
     """Entries of lists not yet shown that a positive link joins to a found entry or one of its sub-items (Japan's
     ordinance item on advanced chips, say, linked to US 3A090.a when no regime item exists)."""
     national = [T.iri(e["id"]) for e in entries if not is_regime_entry(e["id"])]
-    present = {e["list"] for e in entries}
     if not national:
         return []
-    # The sub-items of every entry in one query (a query per entry was a round trip each on a remote store), then
-    # simple patterns, not one join: a property path joined to a union is slow in Oxigraph (TRAPS.md), and one
-    # pattern joining the links with their details made it hash-join every link's confidence (1.1 s against
-    # 0.2 s). Independent patterns go as the branches of one query (select_parts): one round trip each.
+    # The sub-items of every entry in one query (a query per entry was a round trip each on a remote store).
     subs = {d for found in descendants(store, national).values() for d in found}
+    found = other_list_links(store, subs, {e["list"] for e in entries})
+    return with_found_via(describe_entries(store, sorted(found)[:20]), found)
+
+
+def other_list_links(store: GraphStore, subs: set[str], present: set[str | None]) -> dict[str, list[Json]]:
+    """{entry iri: [link, ...]}: entries of lists not in `present` with a positive link to one of `subs`."""
+    if not subs:
+        return {}
+    # Simple patterns, not one join: a property path joined to a union is slow in Oxigraph (TRAPS.md), and one
+    # pattern joining the links with their details made it hash-join every link's confidence (1.1 s against
+    # 0.2 s; at 5M quads, 0.8 s against 13 ms). Independent patterns go as the branches of one query
+    # (select_parts): one round trip each.
     values = " ".join(f"<{i}>" for i in sorted(subs)[:2000])
     pairs = [r for part in select_parts(store, [
         f"VALUES ?d {{ {values} }} ?c eg:{a} ?d ; eg:{b} ?o"
         for a, b in (("correspondenceOf", "correspondsTo"), ("correspondsTo", "correspondenceOf"))]) for r in part]
     if not pairs:
-        return []
-    links = " ".join(f"<{value(r['c'])}>" for r in pairs[:500])
+        return {}
+    # Each IRI once, and the notations of the linked sub-items only (not of every sub-item: at 5M quads that
+    # was 146 lookups for 8 notations).
+    links = " ".join(dict.fromkeys(f"<{value(r['c'])}>" for r in pairs[:500]))
     others = " ".join(sorted({f"<{value(r['o'])}>" for r in pairs[:500]}))
+    linked = " ".join(sorted({f"<{value(r['d'])}>" for r in pairs[:500]}))
     details, places, notations = select_parts(store, [
         f"""VALUES ?c {{ {links} }} ?c eg:matchType ?t . ?t skos:notation ?type . ?c eg:matchMethod ?m .
         ?m skos:notation ?method . OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }}""",
         f"VALUES ?o {{ {others} }} ?o skos:inScheme ?ed . ?ed eg:editionOf ?l",
-        f"VALUES ?d {{ {values} }} ?d skos:notation ?code"])
+        f"VALUES ?d {{ {linked} }} ?d skos:notation ?code"])
     detail = {value(r["c"]): r for r in details}
     where = {value(r["o"]): r for r in places}
     codes = {value(r["d"]): value(r["code"]) for r in notations}
@@ -202,7 +230,11 @@ def _linked_from_other_lists(store: GraphStore, entries: list[Json]) -> list[Jso
         found[value(r["o"])].append({"target": rid(value(r["d"])), "target_code": r["code"],
                                      "match": value(r["type"]), "method": value(r["method"]),
                                      "confidence": value(r["conf"])})
-    extra = _describe_entries(store, sorted(found)[:20])
+    return dict(found)
+
+
+def with_found_via(extra: list[Json], found: dict[str, list[Json]]) -> list[Json]:
+    """The entries, each saying through which links it was found."""
     for e in extra:
         e["found_via"] = "; ".join(summary(lk) for lk in found[T.iri(e["id"])])
     return extra
@@ -213,13 +245,10 @@ def _linked_to_regime_items(store: GraphStore, entries: list[Json]) -> list[Json
     regime = [T.iri(e["id"]) for e in entries if is_regime_entry(e["id"])]
     found = implementers(store, regime)
     known = {T.iri(e["id"]) for e in entries}
-    extra = _describe_entries(store, sorted(set(found) - known))
-    for e in extra:
-        e["found_via"] = "; ".join(summary(lk) for lk in found[T.iri(e["id"])])
-    return extra
+    return with_found_via(describe_entries(store, sorted(set(found) - known)), found)
 
 
-def _entries(store: GraphStore, rows: list[dict[str, object]]) -> list[Json]:
+def entries_of(store: GraphStore, rows: list[dict[str, object]]) -> list[Json]:
     iris = sorted({value(r["e"]) for r in rows} | {value(r["l"]) for r in rows})
     entries = sorted({value(r["e"]) for r in rows})
     # Labels and details in one query: each query is a round trip on a remote store.
@@ -294,7 +323,7 @@ def crosswalk(store: GraphStore, entry: str) -> Json:
     via_group = [value(r["other"]) for r in group if value(r["other"]) not in direct]
     candidates = [value(r["other"]) for r in same if value(r["other"]) not in direct]
     names = labels(store, sorted(direct | set(via_group) | set(candidates) | {iri}))
-    info = {e["id"]: e for e in _describe_entries(store, sorted(direct | set(via_group) | set(candidates)))}
+    info = {e["id"]: e for e in describe_entries(store, sorted(direct | set(via_group) | set(candidates)))}
     return {
         "entry": rid(iri), "label": label_of(names.get(iri), rid(iri) or iri),
         "correspondences": [dict(info.get(rid(value(r["other"])) or "", {}), match=value(r["type"]),
@@ -310,13 +339,13 @@ def crosswalk(store: GraphStore, entry: str) -> Json:
     }
 
 
-def _describe_entries(store: GraphStore, iris: list[str]) -> list[Json]:
+def describe_entries(store: GraphStore, iris: list[str]) -> list[Json]:
     if not iris:
         return []
     values = " ".join(f"<{i}>" for i in iris)
     rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until WHERE {{ VALUES ?e {{ {values} }}
         ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }} ORDER BY ?l ?e""")
-    return _entries(store, rows)
+    return entries_of(store, rows)
 
 
 RELATION_RANK = {"same code": 0, "narrower code": 1, "broader code": 2, "related code": 3, "same heading": 4}
@@ -376,7 +405,7 @@ def customs_candidates(store: GraphStore, code: str, as_of: dt.date | None = Non
     rows = _in_force(rows, as_of)
     # One candidate per entry, with every customs code through which it was reached, at its closest relation.
     merged: dict[str, Json] = {}
-    for entry, r in zip(_entries(store, rows), rows, strict=True):
+    for entry, r in zip(entries_of(store, rows), rows, strict=True):
         via = value(r["via"]).rsplit("/", 1)[-1]
         conf = value(r["conf"])
         # A link an official source gives (China's licence catalogue) against one the graph derived.

@@ -58,8 +58,13 @@ def links_from(store: GraphStore, iris: list[str]) -> dict[str, list[Json]]:
 
 def regime_links(store: GraphStore, iris: list[str]) -> dict[str, list[Json]]:
     """The links of each entry to regime items (or its no-counterpart record against a regime list)."""
+    return to_regime_items(links_from(store, iris))
+
+
+def to_regime_items(links: dict[str, list[Json]]) -> dict[str, list[Json]]:
+    """Of each entry's links, those to regime items (or its no-counterpart record against a regime list)."""
     return {e: [lk for lk in found if is_regime_entry(lk["target"]) or is_regime_entry(lk["counterpart_list"])]
-            for e, found in links_from(store, iris).items()}
+            for e, found in links.items()}
 
 
 def implementers(store: GraphStore, regime_iris: list[str]) -> dict[str, list[Json]]:
@@ -83,11 +88,25 @@ def different_items(store: GraphStore, iris: list[str]) -> list[tuple[str, str]]
     """Pairs among these entries that a 'same code, different item' record keeps apart."""
     if len(iris) < 2:
         return []
+    return among(different_links(store, iris), iris)
+
+
+def different_links(store: GraphStore, iris: list[str]) -> set[tuple[str, str]]:
+    """(a, b) IRIs: every 'same code, different item' record from one of these entries, whatever b is."""
+    if not iris:
+        return set()
     # One VALUES block, the other end kept in Python: two VALUES blocks are joined as their cross product first.
     rows = store.select(f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(iris)} }}
         ?c eg:correspondenceOf ?a ; eg:correspondsTo ?b ; eg:matchType ?t . ?t skos:notation "different-item" }}""")
+    return {(value(r["a"]), value(r["b"])) for r in rows}
+
+
+def among(links: set[tuple[str, str]], iris: list[str]) -> list[tuple[str, str]]:
+    """The pairs of different_links whose both ends are among these entries, as short ids."""
+    if len(iris) < 2:
+        return []
     wanted = set(iris)
-    return sorted({(rid(value(r["a"])) or "", rid(value(r["b"])) or "") for r in rows if value(r["b"]) in wanted})
+    return sorted({(rid(a) or "", rid(b) or "") for a, b in links if b in wanted})
 
 
 def summary(link: Json) -> str:

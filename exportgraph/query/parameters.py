@@ -88,16 +88,26 @@ def _thresholds(store: GraphStore, entry_ids: list[str]) -> dict[str, list[Json]
     their thresholds through a bound VALUES list: a property path joined to other patterns is slow in
     Oxigraph, TRAPS.md); two queries per entry cost two round trips each on a remote store."""
     items = descendants(store, [T.iri(e) for e in entry_ids])
-    every = sorted({i for found in items.values() for i in found})
+    return thresholds_of(entry_ids, items, threshold_rows(store, sorted({i for found in items.values() for i in found})))
+
+
+def threshold_rows(store: GraphStore, items: list[str]) -> list[dict[str, Any]]:
+    """The thresholds of these items (entries or sub-items), a row each."""
     rows: list[dict[str, Any]] = []
-    for chunk in range(0, len(every), 400):
-        values = " ".join(f"<{i}>" for i in every[chunk:chunk + 400])
+    for chunk in range(0, len(items), 400):
+        values = " ".join(f"<{i}>" for i in items[chunk:chunk + 400])
         rows += store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
             VALUES ?item {{ {values} }} ?item eg:threshold ?th .
             ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
             OPTIONAL {{ ?item skos:notation ?notation }}
             OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
             OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}""")
+    return rows
+
+
+def thresholds_of(entry_ids: list[str], items: dict[str, list[str]], rows: list[dict[str, Any]]) -> dict[str, list[Json]]:
+    """Each entry's thresholds: `items` gives each entry IRI's sub-items (itself included), `rows` their
+    thresholds (threshold_rows)."""
     by_item: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_item.setdefault(value(r["item"]), []).append(r)
@@ -153,14 +163,16 @@ def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[
             [t for j, t in enumerate(tb) if j not in used_b])
 
 
-def compare_parameters(store: GraphStore, entry_ids: list[str]) -> dict[str, Any]:
-    """Thresholds of each entry (and its sub-items), and for each pair of entries the paired thresholds
-    with a verdict for the first entry against the second, and the thresholds left unpaired."""
+def compare_parameters(store: GraphStore, entry_ids: list[str],
+                       known: dict[str, list[Json]] | None = None) -> dict[str, Any]:
+    """Thresholds of each entry (and its sub-items; `known` when already read: thresholds_of), and for each
+    pair of entries the paired thresholds with a verdict for the first entry against the second, and the
+    thresholds left unpaired."""
     if not entry_ids:
         raise BadRequest("compare_parameters: give at least one entry id")
     for e in entry_ids:
         check_id(e)
-    found = _thresholds(store, list(dict.fromkeys(entry_ids)))
+    found = known if known is not None else _thresholds(store, list(dict.fromkeys(entry_ids)))
     comparisons: list[Json] = []
     for n, a in enumerate(entry_ids):
         for b in entry_ids[n + 1:]:
@@ -201,14 +213,14 @@ def _show(t: Json) -> str:
     return f"{where}{number}".strip() + (f" ({t['parameter']})" if t.get("parameter") else "")
 
 
-def side_by_side(store: GraphStore, entries: list[Json]) -> dict[str, Any]:
+def side_by_side(store: GraphStore, entries: list[Json], known: dict[str, list[Json]] | None = None) -> dict[str, Any]:
     """The parameters of the national entries of a lookup, paired across lists, one row per threshold:
     {'rows': [{'a', 'b', 'a_value', 'b_value', 'verdict'}], 'entries': [...]} ('verdict' is for a against b;
     stricter = controls more). Regime items carry no thresholds here and are left out."""
     ids = [e["id"] for e in entries if e.get("id") and not e["id"].startswith("regime/")]
     if not ids:
         return {"entries": [], "rows": []}
-    result = compare_parameters(store, ids)
+    result = compare_parameters(store, ids, known)
     rows: list[Json] = []
     for comp in result["comparisons"]:
         for pair in comp["pairs"]:

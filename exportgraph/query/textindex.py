@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import re
 import threading
 import unicodedata
 import weakref
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -42,17 +44,23 @@ DISPLAY = ("prefLabel", "label", "title")
 # No FILTER(STRSTARTS(STR(?s), ...)) in these two: the server evaluated it per row (14 s against 2.6 s for the
 # labels of the real data over a remote store); the rows are kept or dropped here instead.
 CLASS_QUERY = """SELECT ?s ?c WHERE { ?s a ?c }"""
-# Where a resource belongs (jurisdiction, list) and when it is in force, by kind of resource.
+# Where a resource belongs (jurisdiction, list) and when it is in force, by kind of resource; each query
+# projects ?s ?l ?j ?from ?until, whether its pattern binds them or not.
 META_QUERIES = {
-    "direct": """SELECT ?s ?j ?from ?until WHERE { { ?s eg:jurisdiction ?j } UNION { ?s eg:validFrom ?from }
+    "direct": """SELECT ?s ?l ?j ?from ?until WHERE { { ?s eg:jurisdiction ?j } UNION { ?s eg:validFrom ?from }
         UNION { ?s eg:validUntil ?until } UNION { ?s eli:first_date_entry_in_force ?from }
         UNION { ?s eli:date_no_longer_in_force ?until } }""",
-    "entry": """SELECT ?s ?l ?j ?from ?until WHERE { ?s a eg:ControlEntry ; skos:inScheme ?ed . ?ed eg:editionOf ?l .
-        OPTIONAL { ?l eg:jurisdiction ?j } OPTIONAL { ?ed eg:validFrom ?from } OPTIONAL { ?ed eg:validUntil ?until } }""",
-    "customs": """SELECT ?s ?l WHERE { ?s a eg:CustomsCode ; skos:inScheme ?l }""",
-    "party": """SELECT ?s ?l ?j ?from WHERE { ?x eg:listedParty ?s ; eg:onList ?l . OPTIONAL { ?l eg:jurisdiction ?j }
+    "customs": """SELECT ?s ?l ?j ?from ?until WHERE { ?s a eg:CustomsCode ; skos:inScheme ?l }""",
+    "party": """SELECT ?s ?l ?j ?from ?until WHERE { ?x eg:listedParty ?s ; eg:onList ?l . OPTIONAL { ?l eg:jurisdiction ?j }
         OPTIONAL { ?x eg:listingDate ?from } }""",
 }
+# An entry's list, jurisdiction and dates are its edition's: the editions (a few hundred) and every scheme
+# membership are read apart and joined here. Joined by the server (with the ControlEntry class and OPTIONALs),
+# this was 105 s of the server's time at 5M quads, against 10 s for the memberships alone.
+EDITIONS_QUERY = """SELECT ?ed ?l ?j ?from ?until WHERE { ?ed eg:editionOf ?l . OPTIONAL { ?l eg:jurisdiction ?j }
+    OPTIONAL { ?ed eg:validFrom ?from } OPTIONAL { ?ed eg:validUntil ?until } }"""
+MEMBERSHIP_QUERY = """SELECT ?s ?ed WHERE { ?s skos:inScheme ?ed }"""
+ENTRY_CLASS = EG + "ControlEntry"
 # A resource with several classes is shown as the first of these it has.
 PREFERRED = ("ControlEntry", "Party", "LegalInstrument", "Provision", "Agency", "Case", "WtoDispute", "CustomsCode",
              "Regime", "Jurisdiction", "ControlList", "PartyList", "ListEdition")
@@ -146,62 +154,82 @@ class TextIndex:
         self.by_iri: dict[str, int] = {}
         self.codes: dict[str, set[int]] = defaultdict(set)  # code key -> resource numbers
 
-    def _resource(self, iri: str) -> Resource:
+    @classmethod
+    def build(cls, store: GraphStore) -> TextIndex:
+        """Read from the store as a stream (store.stream: never a whole answer in memory)."""
+        index = cls()
+        seen: set[tuple[int, str, int]] = set()
+        short: dict[str, str] = {}  # property IRI -> its local name
+        for s, p, lit in store.stream(LABEL_QUERY):
+            if not isinstance(s, ox.NamedNode) or not s.value.startswith(ID):
+                continue
+            prop = short.get(p.value)
+            if prop is None:
+                prop = short[p.value] = p.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            index._add(s.value, prop, lit, seen)
+        index.sorted_terms = sorted(index.postings)
+        for s, c in store.stream(CLASS_QUERY):
+            n = index.by_iri.get(s.value)
+            if n is not None:
+                index.resources[n].classes.append(c.value)
+        index._read_meta(store)
+        return index
+
+    def _add(self, iri: str, prop: str, lit: Any, seen: set[tuple[int, str, int]]) -> None:
+        text = lit.value
+        kind = FIELD.get(prop, LABEL)
         n = self.by_iri.get(iri)
         if n is None:
             n = self.by_iri[iri] = len(self.resources)
             self.resources.append(Resource(iri))
-        return self.resources[n]
-
-    @classmethod
-    def build(cls, store: GraphStore) -> TextIndex:
-        index = cls()
-        seen: set[tuple[str, str, int]] = set()
-        for row in store.select(LABEL_QUERY):
-            if not isinstance(row["s"], ox.NamedNode) or not row["s"].value.startswith(ID):
-                continue
-            iri, prop, lit = row["s"].value, row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], row["l"]
-            text = lit.value
-            kind = FIELD.get(prop, LABEL)
-            resource = index._resource(iri)
-            if prop in DISPLAY:
-                resource.labels.setdefault(getattr(lit, "language", None) or "en", text)
-            if kind == CODE:
-                resource.codes.append(text)
-                index.codes[code_key(text)].add(index.by_iri[iri])
-            if (iri, text, kind) in seen:
-                continue
-            seen.add((iri, text, kind))
-            index.docs.append((index.by_iri[iri], text, kind))
-            for term in _terms(text):
-                index.postings[term].add(len(index.docs) - 1)
-        index.sorted_terms = sorted(index.postings)
-        for row in store.select(CLASS_QUERY):
-            if row["s"].value in index.by_iri:
-                index.resources[index.by_iri[row["s"].value]].classes.append(row["c"].value)
-        index._read_meta(store)
-        return index
+        resource = self.resources[n]
+        if prop in DISPLAY:
+            resource.labels.setdefault(getattr(lit, "language", None) or "en", text)
+        if kind == CODE:
+            resource.codes.append(text)
+            self.codes[code_key(text)].add(n)
+        if (n, text, kind) in seen:
+            return
+        seen.add((n, text, kind))
+        self.docs.append((n, text, kind))
+        d = len(self.docs) - 1
+        for term in _terms(text):
+            self.postings[term].add(d)
 
     def _read_meta(self, store: GraphStore) -> None:
         for name, query in META_QUERIES.items():
-            for row in store.select(query):
-                n = self.by_iri.get(row["s"].value)
-                if n is None:
-                    continue
-                r = self.resources[n]
-                if row.get("j") is not None:
-                    r.jurisdictions.add(row["j"].value.removeprefix(ID))
-                if row.get("l") is not None:
-                    r.lists.add(row["l"].value.removeprefix(ID))
-                start, end = row.get("from"), row.get("until")
-                if name == "entry":  # an entry's own dates (read first, under "direct") win over its edition's
-                    r.valid_from = r.valid_from or (start.value if start is not None else None)
-                    r.valid_until = r.valid_until or (end.value if end is not None else None)
-                    continue
-                if start is not None and (r.valid_from is None or start.value < r.valid_from):
-                    r.valid_from = start.value
-                if end is not None and (r.valid_until is None or end.value > r.valid_until):
-                    r.valid_until = end.value
+            for s, lst, j, start, end in store.stream(query):  # each projects the same five (unbound: None)
+                n = self.by_iri.get(s.value)
+                if n is not None:
+                    self._meta(n, name, lst, j, start, end)
+            if name == "direct":  # an entry's own dates (read first, under "direct") win over its edition's
+                self._read_entries(store)
+
+    def _read_entries(self, store: GraphStore) -> None:
+        editions: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for ed, lst, j, start, end in store.stream(EDITIONS_QUERY):
+            editions[ed.value].append((lst, j, start, end))
+        for s, ed in store.stream(MEMBERSHIP_QUERY):
+            n = self.by_iri.get(s.value)
+            if n is None or ed.value not in editions or ENTRY_CLASS not in self.resources[n].classes:
+                continue
+            for lst, j, start, end in editions[ed.value]:
+                self._meta(n, "entry", lst, j, start, end)
+
+    def _meta(self, n: int, name: str, lst: Any, j: Any, start: Any, end: Any) -> None:
+        r = self.resources[n]
+        if j is not None:
+            r.jurisdictions.add(j.value.removeprefix(ID))
+        if lst is not None:
+            r.lists.add(lst.value.removeprefix(ID))
+        if name == "entry":
+            r.valid_from = r.valid_from or (start.value if start is not None else None)
+            r.valid_until = r.valid_until or (end.value if end is not None else None)
+            return
+        if start is not None and (r.valid_from is None or start.value < r.valid_from):
+            r.valid_from = start.value
+        if end is not None and (r.valid_until is None or end.value > r.valid_until):
+            r.valid_until = end.value
 
     def _matching(self, term: str) -> set[int]:
         if CJK.fullmatch(term):
@@ -231,11 +259,12 @@ class TextIndex:
             return 2 if lowered == needle else 3 if needle in lowered else 4
         return 5
 
-    def query(self, text: str) -> list[Hit]:
-        """Every resource matching the text, best first: each query term must match one field."""
+    def matches(self, text: str) -> dict[int, tuple[int, str]]:
+        """Every resource matching the text, unordered: {resource number: (tier, the text it matched)}; each
+        query term must match one field."""
         terms = _words(text) + CJK.findall(norm(text))
         if not terms:
-            return []
+            return {}
         hits: set[int] | None = None
         for term in terms:
             docs = self._matching(term)
@@ -251,13 +280,23 @@ class TextIndex:
                 best[n] = (tier, doc_text)
         for n in self.codes.get(key, ()):  # "8112.92" is one word the postings know only as 811292
             best[n] = (0, next((c for c in self.resources[n].codes if code_key(c) == key), key))
+        return best
+
+    def ranked(self, best: dict[int, tuple[int, str]], among: Iterable[int], first: int | None = None) -> list[Hit]:
+        """The hits among these resources, best first: all of them, or only the `first` best (a page needs
+        those only: sorting every hit of a common word was most of a search's time at 5M quads)."""
         def rank(n: int) -> tuple[int, int, int, int, str]:
             tier, matched = best[n]
             r = self.resources[n]
             return tier, len(matched) if tier <= 1 else 0, r.order, r.label_length, r.iri
 
-        ranked = [(n, best[n]) for n in sorted(best, key=rank)]
-        return [Hit(self.resources[n], tier, matched) for n, (tier, matched) in ranked]
+        order = sorted(among, key=rank) if first is None else heapq.nsmallest(first, among, key=rank)
+        return [Hit(self.resources[n], *best[n]) for n in order]
+
+    def query(self, text: str) -> list[Hit]:
+        """Every resource matching the text, best first."""
+        best = self.matches(text)
+        return self.ranked(best, best)
 
     def search(self, text: str, limit: int = 50, klass: str | None = None) -> list[tuple[str, str, str]]:
         """(iri, label, class) of the best matches."""
@@ -272,8 +311,7 @@ class TextIndex:
         return out
 
 
-def _keep(hit: Hit, filters: dict[str, str | None], skip: str | None = None) -> bool:
-    r = hit.resource
+def _keep(r: Resource, filters: dict[str, str | None], skip: str | None = None) -> bool:
     for name, wanted in filters.items():
         if not wanted or name == skip:
             continue
@@ -288,7 +326,7 @@ def _keep(hit: Hit, filters: dict[str, str | None], skip: str | None = None) -> 
     return True
 
 
-def facet_counts(hits: list[Hit], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
+def facet_counts(hits: Iterable[Resource], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
     """Per facet, the count of each value among the hits that pass every OTHER active filter.
 
     A hit that passes every active filter counts in every facet, one that fails exactly one filter counts in that
@@ -297,12 +335,14 @@ def facet_counts(hits: list[Hit], filters: dict[str, str | None]) -> dict[str, d
     active = [name for name in FACETS if filters.get(name)]
     passing: list[Resource] = []
     failing: dict[str, list[Resource]] = {name: [] for name in FACETS}
-    for hit in hits:
-        failed = [name for name in active if not _keep(hit, {name: filters[name]})] if active else ()
+    if not active:
+        passing = list(hits)
+    for r in hits if active else ():
+        failed = [name for name in active if not _keep(r, {name: filters[name]})]
         if not failed:
-            passing.append(hit.resource)
+            passing.append(r)
         elif len(failed) == 1:
-            failing[failed[0]].append(hit.resource)
+            failing[failed[0]].append(r)
     day = filters.get("as_of")
     out: dict[str, Counter[str]] = {}
     for name in FACETS:
@@ -322,10 +362,15 @@ def _state(in_force: bool | None) -> str:
     return UNDATED if in_force is None else "in force" if in_force else "not in force"
 
 
-def faceted(index: TextIndex, text: str, filters: dict[str, str | None]) -> tuple[list[Hit], dict[str, Any]]:
-    hits = index.query(text)
-    kept = [h for h in hits if _keep(h, filters)] if any(filters.values()) else hits
-    return kept, facet_counts(hits, filters)
+def faceted(index: TextIndex, text: str, filters: dict[str, str | None], offset: int = 0,
+            limit: int | None = None) -> tuple[int, list[Hit], dict[str, Any]]:
+    """How many hits pass the filters, the page of them asked for (best first), and the facet counts."""
+    best = index.matches(text)
+    resources = index.resources
+    facets = facet_counts((resources[n] for n in best), filters)
+    kept = [n for n in best if _keep(resources[n], filters)] if any(filters.values()) else list(best)
+    page = index.ranked(best, kept, None if limit is None else offset + limit)[offset:]
+    return len(kept), page, facets
 
 
 def valid_day(text: str | None) -> str | None:

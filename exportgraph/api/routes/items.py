@@ -13,7 +13,7 @@ from exportgraph.exc import BadRequest
 from exportgraph.query import diffs as D
 from exportgraph.query import items as I
 from exportgraph.query.base import parse_as_of, search
-from exportgraph.query.parameters import side_by_side
+from exportgraph.query.lookup import lookup_report
 
 router = APIRouter(prefix="/api", tags=["items"])
 ALL = 1_000_000  # "every row": the true total is the length of the whole answer, then respond.page slices it
@@ -31,9 +31,9 @@ def lists(store: Store, format: Format = "json", limit: Limit = 100, offset: Off
 def entries(store: Store, code: Annotated[str, Query(examples=["3B001"])],
             list: Annotated[str | None, Query(description="A list id", examples=["eu/list/annex-i"])] = None,
             format: Format = "json", limit: Limit = 100, offset: Offset = 0) -> Response:
-    found = I.lookup(store, code, list)
-    return page(found, format, limit, offset, extra={"warnings": I.lookup_warnings(store, found),
-                                                     "parameters": side_by_side(store, found)})
+    found = lookup_report(store, code, list)
+    return page(found.entries, format, limit, offset, extra={"warnings": found.warnings,
+                                                             "parameters": found.parameters})
 
 
 @router.get("/entries/search", summary="Search control entries by text (English, Chinese, Japanese)")

@@ -20,7 +20,7 @@ from exportgraph.graph.store import GraphStore
 from exportgraph.query import base as Q
 from exportgraph.query import diffs as D
 from exportgraph.query import items as I
-from exportgraph.query.parameters import side_by_side
+from exportgraph.query.lookup import lookup_report
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query()]
@@ -59,9 +59,7 @@ def item_page(code: str, request: Request, store: Store) -> HTMLResponse:
     """The regime item and every national entry with this code or linked to it, side by side."""
     lang = reader_language(request)
     try:
-        entries = I.lookup(store, code)
-        warnings = I.lookup_warnings(store, entries)
-        params = side_by_side(store, entries)
+        entries, warnings, params = lookup_report(store, code)
     except ExportGraphError as exc:
         return error(exc)
     customs = {}
