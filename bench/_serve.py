@@ -6,6 +6,9 @@ but never building (the build directory is only read).
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
+BENCH_MEMWATCH=<dir> writes RSS, gc counts and live objects by type there every 20 s, with BENCH_TRACEMALLOC=1
+tracemalloc snapshots too, with BENCH_TRIM_PROBE=1 a malloc_trim(0) after each line and the RSS it left
+(diagnosis: bench/_memwatch.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ def main() -> None:
 
         watch(Path(os.environ["BENCH_STALLS"]))
         watch_gc(Path(os.environ["BENCH_STALLS"]))
+    if os.environ.get("BENCH_MEMWATCH"):
+        from _memwatch import watch as watch_memory
+
+        watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
+                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 

@@ -426,7 +426,14 @@ def main() -> None:
     parser.add_argument("--health-rate", type=float, default=10, help="health probes per second")
     parser.add_argument("--idle", type=float, default=5, help="seconds of health probes before the load")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--weight", action="append", default=[], metavar="CLASS=N",
+                        help="change a class's weight in the mix (e.g. sparql_heavy=0 for a shorter memory repro)")
     args = parser.parse_args()
+    for item in args.weight:
+        cls, _, weight = item.partition("=")
+        if cls not in MIX or not weight.isdigit():
+            raise SystemExit(f"--weight {item}: expected CLASS=N with CLASS one of {', '.join(MIX)}")
+        MIX[cls] = (int(weight), MIX[cls][1])
     if not (args.build_dir / "manifest.json").exists():
         raise SystemExit(f"no build in {args.build_dir}: run `exportgraph build --build-dir {args.build_dir}`")
     stores = ["embedded", "remote"] if args.store == "both" else [args.store]

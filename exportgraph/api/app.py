@@ -14,7 +14,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 import exportgraph
-from exportgraph.api import limits, pauses
+from exportgraph.api import limits, memory, pauses
 from exportgraph.api.fastpath import SparqlFastPath
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
@@ -31,6 +31,7 @@ questions; `/sparql` is a read-only SPARQL 1.1 endpoint; every IRI under `/id/` 
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
     """Build the application. The graph is loaded here, once, unless a state is given."""
     settings = settings or Settings.from_env()
+    memory.limit_arenas(settings.malloc_arena_max)  # before the threads that would open arenas of their own
     loaded = state or load_state(settings)
 
     @asynccontextmanager
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             await anyio.to_thread.run_sync(monitor.poll)
             monitor.start()
             app.state.shutdown_hooks.append(monitor.stop)
+        memory.start_trimming(settings.malloc_trim_s)  # freed memory back to the system (api/memory.py)
         pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
