@@ -14,10 +14,20 @@ import httpx
 import pytest
 
 from exportgraph.api.storestatus import StoreMonitor
+from exportgraph.graph.build import Build, build
 from exportgraph.settings import Settings
 
 from .conftest import free_port, oxigraph_binary
-from .test_remote_load import Oxigraph
+from .test_build import GOOD, write
+from .test_remote_load import Oxigraph, load, remote_settings
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Build:
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, GOOD)
+    return build(data, tmp_path / "small-build")
 
 
 def _monitor(query_url: str) -> StoreMonitor:
@@ -70,3 +80,36 @@ def test_the_monitor_finds_the_store_again_after_a_hang_and_after_a_restart(tmp_
         server.stop()
     with pytest.raises(RuntimeError):  # stop() of a monitor that never started closes its client
         monitor.remote.client.get(httpx.URL(f"{server.base}/query"))
+
+
+def test_the_text_index_is_built_once_across_a_store_restart(small: Build, tmp_path: Path) -> None:
+    """A suspect of the memory growth on a remote store: an index built anew when the store comes back, while
+    the old one is still held. The store object of the service does not change, so neither does its index."""
+    from fastapi.testclient import TestClient
+
+    from exportgraph.api.app import create_app
+    from exportgraph.query import textindex
+
+    server = Oxigraph(tmp_path / "ox")
+    try:
+        out, err = load(small.directory, f"{server.base}/store").communicate(timeout=60)
+        assert "marked complete" in out, err
+        with TestClient(create_app(remote_settings(small, server))) as client:
+            assert client.get("/api/search", params={"q": "china"}).json()["total"] >= 1
+            first = dict(textindex._indexes)
+            server.proc.kill()
+            server.proc.wait(timeout=10)
+            assert client.get("/api/search", params={"q": "nuclear"}).status_code in (200, 502)
+            server.proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "ox"), "--bind",
+                                            f"127.0.0.1:{server.port}", "--union-default-graph"],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 60
+            while client.get("/api/entries", params={"code": "none"}).status_code == 502:
+                assert time.monotonic() < deadline, "the store did not come back"
+                time.sleep(0.2)
+            assert client.get("/api/search", params={"q": "nuclear"}).json()["total"] >= 1
+            store = client.app.state.graph.store  # type: ignore[attr-defined]
+            assert [k for k in textindex._indexes if k is store] == [store]
+            assert textindex._indexes[store] is first[store], "the index was built again"
+    finally:
+        server.stop()
