@@ -50,6 +50,13 @@ def _trim() -> str:
     return f" trim: {before:.0f} -> {_rss_mb():.0f}MB in {1000 * (time.perf_counter() - started):.1f} ms"
 
 
+def _trimmer() -> str:
+    from exportgraph.api import memory
+
+    trimmer = memory._state.get("trimmer")
+    return f" trims={trimmer.trims} longest={trimmer.longest_ms:.1f}ms" if trimmer is not None else " trims=off"
+
+
 def watch(out: Path, every_s: float = 20.0, trace: bool = False, trim: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if trace:
@@ -66,7 +73,7 @@ def watch(out: Path, every_s: float = 20.0, trace: bool = False, trim: bool = Fa
                 fh.write(f"t={time.monotonic() - started:.0f} rss={_rss_mb():.0f}MB gc={gc.get_count()} "
                          f"{malloc_mb()} frozen={gc.get_freeze_count()} threads={threading.active_count()} "
                          f"objects={sum(kinds.values())}"
-                         f"{_trim() if trim else ''} top: {top}\n")
+                         f"{_trim() if trim else ''}{_trimmer()} top: {top}\n")
                 fh.flush()
                 if trace:
                     tracemalloc.take_snapshot().dump(str(out / f"snap-{n}.pickle"))

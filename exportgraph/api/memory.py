@@ -59,15 +59,17 @@ class Trimmer:
         self.every_s = every_s
         self.stopping = threading.Event()
         self.trims = 0
+        self.longest_ms = 0.0  # the longest trim (each holds the malloc lock of the arena it trims)
         self.thread = threading.Thread(target=self._run, name="malloc-trim", daemon=True)
 
     def _run(self) -> None:
         while not self.stopping.wait(self.every_s):
             started = time.perf_counter()
             released = trim()
+            took_ms = 1000 * (time.perf_counter() - started)
             self.trims += 1
-            log.debug("malloc_trim: %s in %.1f ms", "released" if released else "nothing",
-                      1000 * (time.perf_counter() - started))
+            self.longest_ms = max(self.longest_ms, took_ms)
+            log.debug("malloc_trim: %s in %.1f ms", "released" if released else "nothing", took_ms)
 
     def stop(self) -> None:
         self.stopping.set()
