@@ -105,9 +105,10 @@ class Settings:
     malloc_arena_max: int = field(default=2, metadata=_help(
         "At most this many glibc malloc arenas in a web process (M_ARENA_MAX; 0: glibc's default, 8 a core). "
         "Each arena keeps the peak of what its threads allocated; fewer arenas keep less."))
-    malloc_trim_s: float = field(default=30.0, metadata=_help(
+    malloc_trim_s: float = field(default=0.0, metadata=_help(
         "Seconds between returns of freed memory to the system (glibc malloc_trim, in a thread of each web "
-        "process; 0: never)."))
+        "process; 0: never). Off by default: with glibc's default arenas a trim took up to 170 ms, every "
+        "allocation in the arena waiting, and it did not stop the growth that malloc_arena_max stops."))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -6,8 +6,10 @@ about 67 MB in use throughout while its free-but-kept memory grew from 57 to ove
 reads a store's answer (httpx bodies, JSON results parsed in Rust, pages rendered) allocates in one of up to
 8 arenas per core, and an arena keeps its high-water mark: freed chunks among live ones are not returned.
 Two remedies, both settings: fewer arenas (`malloc_arena_max`, glibc's M_ARENA_MAX, set before the threads
-start) and a thread that calls `malloc_trim(0)` every `malloc_trim_s` seconds (it returns the free pages
-of every arena, not only the top of the main heap). Figures: bench/README.md (bench_soak.py).
+start; default 2) and a thread that calls `malloc_trim(0)` every `malloc_trim_s` seconds (it returns the free
+pages of every arena, not only the top of the main heap; off by default). Measured on a remote store, 32
+clients, 100-150 s (bench_soak.py --remote-url): RSS of the service +42 % with neither, +3-4 % with the arena
+cap (with or without trims); trims alone every 30 s: still +20 % at 80 s, and one trim took 170 ms.
 """
 
 from __future__ import annotations
