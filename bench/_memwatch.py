@@ -1,5 +1,5 @@
 """Memory diagnosis for the soak bench (BENCH_MEMWATCH=<dir> in bench/_serve.py): every `every_s` seconds,
-write the process's RSS, the garbage collector's counts and the count of live objects by type; with
+write the process's RSS, glibc malloc in use / free, the garbage collector's counts (live objects by type when asked); with
 BENCH_TRACEMALLOC=1 also a tracemalloc snapshot (snap-<n>.pickle) to diff by line afterwards:
 
     python bench/_memwatch.py diff <dir>/snap-1.pickle <dir>/snap-9.pickle   # the 25 lines that grew most
@@ -57,7 +57,17 @@ def _trimmer() -> str:
     return f" trims={trimmer.trims} longest={trimmer.longest_ms:.1f}ms" if trimmer is not None else " trims=off"
 
 
-def watch(out: Path, every_s: float = 20.0, trace: bool = False, trim: bool = False) -> None:
+def _census(types: bool) -> str:
+    """Live objects by type. Off unless asked: the list of every object makes this thread the last owner of
+    some, and pyoxigraph's query results may only be dropped on the thread that made them (pyo3 "unsendable":
+    a RuntimeError, and the Rust side is not freed)."""
+    if not types:
+        return ""
+    kinds = Counter(type(o).__name__ for o in gc.get_objects())
+    return f" objects={sum(kinds.values())} top: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common(12))
+
+
+def watch(out: Path, every_s: float = 20.0, trace: bool = False, trim: bool = False, types: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if trace:
         tracemalloc.start(12)
@@ -68,12 +78,9 @@ def watch(out: Path, every_s: float = 20.0, trace: bool = False, trim: bool = Fa
             while True:
                 time.sleep(every_s)
                 n += 1
-                kinds = Counter(type(o).__name__ for o in gc.get_objects())
-                top = ", ".join(f"{k} {v}" for k, v in kinds.most_common(12))
                 fh.write(f"t={time.monotonic() - started:.0f} rss={_rss_mb():.0f}MB gc={gc.get_count()} "
                          f"{malloc_mb()} frozen={gc.get_freeze_count()} threads={threading.active_count()} "
-                         f"objects={sum(kinds.values())}"
-                         f"{_trim() if trim else ''}{_trimmer()} top: {top}\n")
+                         f"blocks={sys.getallocatedblocks()}{_trim() if trim else ''}{_trimmer()}{_census(types)}\n")
                 fh.flush()
                 if trace:
                     tracemalloc.take_snapshot().dump(str(out / f"snap-{n}.pickle"))

@@ -6,7 +6,8 @@ but never building (the build directory is only read).
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
-BENCH_MEMWATCH=<dir> writes RSS, gc counts and live objects by type there every 20 s, with BENCH_TRACEMALLOC=1
+BENCH_MEMWATCH=<dir> writes RSS, glibc malloc and gc counts there every 20 s (BENCH_MEMWATCH_TYPES=1: live objects
+by type too, which can drop pyoxigraph results on the wrong thread: see bench/_memwatch.py), with BENCH_TRACEMALLOC=1
 tracemalloc snapshots too, with BENCH_TRIM_PROBE=1 a malloc_trim(0) after each line and the RSS it left
 (diagnosis: bench/_memwatch.py).
 """
@@ -42,7 +43,7 @@ def main() -> None:
         from _memwatch import watch as watch_memory
 
         watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
-                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")))
+                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")), types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 
