@@ -7,6 +7,10 @@ is only read).
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
+BENCH_MEMWATCH=<dir> writes RSS, glibc malloc and gc counts there every 20 s (BENCH_MEMWATCH_TYPES=1: live objects
+by type too, which can drop pyoxigraph results on the wrong thread: see bench/_memwatch.py), with BENCH_TRACEMALLOC=1
+tracemalloc snapshots too, with BENCH_TRIM_PROBE=1 a malloc_trim(0) after each line and the RSS it left
+(diagnosis: bench/_memwatch.py).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import os
 from pathlib import Path
 
+from exportgraph.api import memory
 from exportgraph.api.serve import bind, serve_loaded
 from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
@@ -32,6 +37,11 @@ def main() -> None:
 
         watch(Path(os.environ["BENCH_STALLS"]))
         watch_gc(Path(os.environ["BENCH_STALLS"]))
+    if os.environ.get("BENCH_MEMWATCH"):
+        from _memwatch import watch as watch_memory
+
+        watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
+                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")), types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 
@@ -41,6 +51,7 @@ def main() -> None:
 
         pauses.install = pauses.settle = lambda: None  # type: ignore[assignment]
     settings = Settings.from_env(build_dir=args.build_dir, data_dir=args.data_dir, host=args.host, port=args.port)
+    memory.limit_arenas(settings.malloc_arena_max)  # as serve() does, before the load
     serve_loaded(settings, load_state(settings), bind(args.host, args.port, settings.web_processes))
 
 

@@ -309,7 +309,9 @@ def remote_faults(remote: Remote, events: dict[str, float]) -> Any:
 async def run_one(args: argparse.Namespace, store: str) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"soak-{store}-"))
     port, remote, env, events = free_port(), None, {}, {}
-    if store == "remote":
+    if store == "remote" and args.remote_url:  # a server already filled: no faults (a quicker memory repro)
+        env = {"EXPORTGRAPH_STORE": "remote", "EXPORTGRAPH_REMOTE_QUERY_URL": f"{args.remote_url}/query"}
+    elif store == "remote":
         remote = Remote(args.build_dir, workdir)
         remote.start()
         if not await remote.ready():
@@ -432,7 +434,16 @@ def main() -> None:
     parser.add_argument("--health-rate", type=float, default=10, help="health probes per second")
     parser.add_argument("--idle", type=float, default=5, help="seconds of health probes before the load")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--remote-url", default="", help="with --store remote: an Oxigraph server already "
+                        "filled (its base URL); no kill, no stop")
+    parser.add_argument("--weight", action="append", default=[], metavar="CLASS=N",
+                        help="change a class's weight in the mix (e.g. sparql_heavy=0 for a shorter memory repro)")
     args = parser.parse_args()
+    for item in args.weight:
+        cls, _, weight = item.partition("=")
+        if cls not in MIX or not weight.isdigit():
+            raise SystemExit(f"--weight {item}: expected CLASS=N with CLASS one of {', '.join(MIX)}")
+        MIX[cls] = (int(weight), MIX[cls][1])
     if not (args.build_dir / "manifest.json").exists():
         raise SystemExit(f"no build in {args.build_dir}: run `exportgraph build --build-dir {args.build_dir}`")
     stores = ["embedded", "remote"] if args.store == "both" else [args.store]

@@ -14,7 +14,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 import exportgraph
-from exportgraph.api import limits, pauses
+from exportgraph.api import limits, memory, pauses
 from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath
 from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
@@ -67,6 +67,7 @@ def _in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonit
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:
     """Build the application. The graph is loaded here, once, unless a state is given."""
     settings = settings or Settings.from_env()
+    memory.limit_arenas(settings.malloc_arena_max)  # before the threads that would open arenas of their own
     loaded = state or load_state(settings)
 
     @asynccontextmanager
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             await anyio.to_thread.run_sync(monitor.poll)
             monitor.start()
             app.state.shutdown_hooks.append(monitor.stop)
+        memory.start_trimming(settings.malloc_trim_s)  # freed memory back to the system (api/memory.py)
         pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])

@@ -42,8 +42,10 @@ def ensure_build(settings: Settings, rebuild: bool = False) -> str:
 
 
 def serve(settings: Settings, rebuild: bool = False) -> None:
+    from exportgraph.api import memory
     from exportgraph.api.state import load_state
 
+    memory.limit_arenas(settings.malloc_arena_max)  # before the load and its threads (api/memory.py)
     # Before the build and the load: a taken port fails at once.
     socks = bind(settings.host, settings.port, settings.web_processes)
     problem = ensure_build(settings, rebuild)
