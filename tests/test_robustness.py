@@ -339,7 +339,7 @@ def test_64_concurrent_views_do_not_delay_health_or_cheap_routes(served: Server)
 
     def probe() -> None:
         with httpx.Client(base_url=served.base, timeout=120) as c:
-            while running.is_set():
+            while running.is_set() or len(health) < 5:  # views refused at once may all be done within a second
                 for url, times in (("/api/health", health), ("/api/jurisdictions", cheap)):
                     started = time.monotonic()
                     answer = c.get(url)

@@ -42,6 +42,7 @@ def _in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonit
 
     def build() -> ASGIApp:
         whole = build_whole()
+
         def wrapped(inner: ASGIApp) -> ASGIApp:
             return limits.HygieneMiddleware(limits.LimitsMiddleware(
                 inner, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length))
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         app.state.store_monitor = StoreMonitor(settings, lambda: len(app.state.graph.manifest.get("graphs") or {}) or None)
     _errors(app)
     _routes(app)
+
     def monitor() -> StoreMonitor | None:
         store_monitor: StoreMonitor | None = app.state.store_monitor
         return store_monitor
