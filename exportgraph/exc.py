@@ -92,9 +92,11 @@ class TooManyRequests(ExportGraphError):
 
 
 class Overloaded(ExportGraphError):
-    """A class of routes is at its limit and the request waited longer than the bounded wait."""
+    """A class of routes is at its limit and the request waited longer than the bounded wait: 429 with
+    Retry-After, as a SPARQL query refused for the same reason (TooManyRequests). 503 is kept for a store that
+    cannot answer, so that a client (or a load balancer) can tell "slow down" from "the service is down"."""
 
-    status = 503
+    status = 429
     retry_after = 2
 
 

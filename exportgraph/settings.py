@@ -92,15 +92,15 @@ class Settings:
         "Most nodes a graph view draws; a larger view is cut and says so."))
     max_concurrent_views: int = field(default=1, metadata=_help(
         "Graph views computed at once in each web process (CPU-bound Python: more than the cores only slows each "
-        "one); others wait up to queue_wait_s, then get 503 with Retry-After."))
+        "one); others wait up to queue_wait_s, then get 429 with Retry-After."))
     max_concurrent_api: int = field(default=8, metadata=_help(
         "REST requests (/api/) answered at once in each web process; others wait up to queue_wait_s, then get "
-        "503 with Retry-After."))
+        "429 with Retry-After."))
     max_concurrent_pages: int = field(default=4, metadata=_help(
-        "HTML pages rendered at once in each web process; others wait up to queue_wait_s, then get 503 with "
+        "HTML pages rendered at once in each web process; others wait up to queue_wait_s, then get 429 with "
         "Retry-After."))
     queue_wait_s: float = field(default=10.0, metadata=_help(
-        "Longest a view, REST or page request waits for its turn before it is refused with 503."))
+        "Longest a view, REST or page request waits for its turn before it is refused with 429."))
     access_log: bool = field(default=False, metadata=_help(
         "Log a line per request (uvicorn's access log). Off by default: at thousands of requests a second it "
         "costs about a tenth of the time of a SPARQL lookup and grows the log without bound; errors are logged "

@@ -14,7 +14,7 @@
   without the body; every answer carries `nosniff` and anti-framing headers, every
   HTML answer a Content-Security-Policy header; a 416 says why.
 - `ClassLimitMiddleware`: graph views, REST, cheap REST listings and pages each have their own limit of
-  requests at once, with a bounded wait (then 503 + Retry-After), so that no class
+  requests at once, with a bounded wait (then 429 + Retry-After), so that no class
   can fill FastAPI's shared thread pool (40 threads: 64 concurrent views once made
   /api/health wait 43 s). Health, SPARQL (its own worker pool, 429), static files
   and downloads are not counted; health is async and never waits for a thread.
@@ -264,7 +264,7 @@ CHEAP_API = frozenset({"/api/jurisdictions", "/api/regimes", "/api/stats", "/api
 CHEAP_AT_ONCE = 4
 UNCOUNTED = frozenset({"/api/health", "/sparql", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 UNCOUNTED_PREFIXES = ("/static/", "/download/")
-WAITING_PER_SLOT = 8  # at most this many requests wait per running one; beyond that: 503 at once
+WAITING_PER_SLOT = 8  # at most this many requests wait per running one; beyond that: 429 at once
 
 
 def route_class(path: str) -> str | None:
