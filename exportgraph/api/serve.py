@@ -70,12 +70,12 @@ def serve_loaded(settings: Settings, state: GraphState, socks: list[socket.socke
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
     import uvicorn
 
-    from exportgraph.api.app import create_app
+    from exportgraph.api.app import create_app, served
     from exportgraph.api.protocol import with_header_timeout
 
     app = create_app(settings, state)
     _warm(app)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+    config = uvicorn.Config(served(app), host=settings.host, port=settings.port, log_level="info",
                             access_log=settings.access_log,
                             h11_max_incomplete_event_size=settings.max_url_length + 16384,
                             http=with_header_timeout(settings.header_timeout_s))

@@ -55,7 +55,7 @@ class InlineEvaluator:
         self._since = time.monotonic()
         cpu = time.thread_time()
         try:
-            return self._evaluator.answer(job)
+            return self._evaluator.answer(job, bounded=True)
         finally:
             self._since = None
             self.evaluated += 1

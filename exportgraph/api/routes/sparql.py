@@ -51,6 +51,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
              "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "86400"}
 TRUNCATED = "X-Exportgraph-Truncated"
+REPLY_HEADERS = {**CORS, "Vary": "Accept"}  # of every answer (one object: api/fastpath.py keeps its bytes)
 MAX_FORM_FIELDS = 50
 INLINE_GUARD_CHARS = 2000  # a longer query is judged in a thread
 
@@ -226,10 +227,9 @@ async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool
     if answer.status == 422 and _store_down(app):  # stopped at the deadline because the store hung: say so
         raise StoreTimeout("the remote store did not answer in time; try again shortly")
     raise_for(answer)
-    headers = {**CORS, "Vary": "Accept"}
     if answer.truncated:
-        headers[TRUNCATED] = "true"
-    return Reply(answer.body, answer.media_type, headers)
+        return Reply(answer.body, answer.media_type, {**REPLY_HEADERS, TRUNCATED: "true"})
+    return Reply(answer.body, answer.media_type, REPLY_HEADERS)
 
 
 def _store_down(app: FastAPI) -> bool:
