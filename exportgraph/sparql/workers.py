@@ -216,7 +216,7 @@ def serialise_whole(result: Any, job: Job) -> Answer | None:
         if job.results_format == "csv":
             return None  # pyoxigraph cannot read CSV results back to count them
         rows = ox.parse_query_results(body, format=fmt)
-        if sum(1 for _ in itertools.islice(rows, job.max_rows + 1)) > job.max_rows:  # type: ignore[arg-type]
+        if not isinstance(rows, ox.QuerySolutions) or len(list(itertools.islice(rows, job.max_rows + 1))) > job.max_rows:
             return None
     return Answer(200, body, MEDIA_TYPES[job.results_format])
 
