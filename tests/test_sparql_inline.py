@@ -24,6 +24,7 @@ from exportgraph.sparql import inline as inline_module
 from exportgraph.sparql.guard import inspect
 from exportgraph.sparql.inline import InlineEvaluator
 from exportgraph.sparql.jobs import Job
+from exportgraph.sparql.workers import evaluator_over
 from tests.conftest import free_port
 from tests.test_sparql_inprocess import web_processes
 
@@ -90,6 +91,28 @@ def test_inline_answers_the_bytes_of_the_killable_path(store: EmbeddedStore, cli
             assert pool_path.status_code == 200
             assert answer.body == pool_path.content, text
         assert inline.run(_job(ANCHORED[4])).body.count(b'/3B001"') >= 2  # the literal anchor found entries
+    finally:
+        inline.close()
+
+
+@pytest.mark.parametrize("results_format", ["json", "xml", "csv", "tsv"])
+def test_inline_rows_stop_at_max_rows_as_on_the_killable_path(store: EmbeddedStore, results_format: str) -> None:
+    """Inline, a SELECT is serialised whole by pyoxigraph and its rows are counted only when the body could
+    hold more than max_rows; more rows than that and it is evaluated again on the row-by-row path, which stops
+    there. Both ways give the bytes that path gives, in every results format."""
+    inline = InlineEvaluator(store, timeout_s=10.0)
+    reference = evaluator_over(store)
+    try:
+        many = ANCHORED[0]  # 3B001's properties: more than 3 rows
+        # 3: over; 200: rows counted (the body is longer than 200 rows could be) and within; 10000: not counted
+        for text, max_rows in [(many, 3), (many, 200), (many, 10000), (ANCHORED[4], 1), (ANCHORED[6], 10000)]:
+            job = Job(inspect(text, 20000, 64).text, results_format, "turtle", max_rows)
+            answer, expected = inline.run(job), reference.answer(job)
+            assert answer.status == expected.status == 200
+            assert (answer.body, answer.truncated, answer.media_type) == \
+                   (expected.body, expected.truncated, expected.media_type), (text, max_rows)
+        assert inline.run(Job(inspect(many, 20000, 64).text, results_format, "turtle", 3)).truncated
+        assert not inline.run(Job(inspect(many, 20000, 64).text, results_format, "turtle", 10000)).truncated
     finally:
         inline.close()
 
