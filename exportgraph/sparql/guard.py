@@ -133,7 +133,10 @@ def judge(tokens: list[Token], text: str, max_nesting: int) -> None:
 def hidden_keyword(word: str) -> str | None:
     """SERVICE or FROM if Oxigraph can read the word as keywords, one of them these; else None."""
     upper = word.upper()
-    if not any(h in upper for h in HIDDEN):
+    for hidden in HIDDEN:
+        if hidden in upper:
+            break
+    else:
         return None
     todo, seen = [0], set()
     while todo:

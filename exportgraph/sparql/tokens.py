@@ -16,6 +16,7 @@ directional language tags (`@en--ltr`), so that a query using them is passed to 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from exportgraph.exc import QueryRefused
@@ -32,6 +33,7 @@ _ECHAR = r"\\[tbnrf\\\"']"
 _WS = "[\x20\x09\x0d\x0a]"
 _EXP = "[eE][+-]?[0-9]+"
 
+_SKIPPED = ("WS", "COMMENT")
 # (kind, pattern); the order is the order of trial at each position.
 _TERMINALS: list[tuple[str, str]] = [
     ("WS", f"{_WS}+"),
@@ -52,12 +54,15 @@ _TERMINALS: list[tuple[str, str]] = [
     ("ANON", f"\\[{_WS}*\\]"),
     ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|<<\(|\)>>|<<|>>|\{\||\|\}|[(){}\[\].,;*/|^?+\-=<>!~]"),
 ]
-_MASTER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _TERMINALS))
+# Whitespace and comments are read in the same match as the token after them (one match a token, not two).
+_GAP = f"(?:{_WS}+|#[^\r\n]*)*"
+_MASTER = re.compile(_GAP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _TERMINALS
+                                        if kind not in _SKIPPED) + ")?")
 # Inside a WORD already known not to be a prefix: the same terminals, with keywords in its place.
-_INNER = re.compile("|".join(f"(?P<{kind}>{pattern})" if kind != "WORD" else "(?P<KEYWORD>[A-Za-z][A-Za-z0-9_]*)"
-                             for kind, pattern in _TERMINALS))
+_INNER = re.compile(_GAP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" if kind != "WORD"
+                                           else "(?P<KEYWORD>[A-Za-z][A-Za-z0-9_]*)"
+                                           for kind, pattern in _TERMINALS if kind not in _SKIPPED) + ")?")
 _LOCAL_RE = re.compile(_LOCAL)
-_SKIP = frozenset({"WS", "COMMENT"})
 
 
 class Token(NamedTuple):
@@ -81,33 +86,59 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of a query (whitespace and comments dropped). Raises TokenError.
 
     A run of name characters (WORD) followed by `:` is a prefix (PN_PREFIX cannot end in a dot); else
-    the run holds keywords and punctuation, read with `_INNER` up to its end. Reading the run once is
-    what keeps `a.a.a.a...` linear: the grammar's PNAME_NS as one expression rescans the rest of the run
-    at every keyword in it (7 s for 20,000 characters).
+    the run holds keywords and punctuation: one keyword when it is letters, digits and `_` only, else read
+    with `_INNER` up to its end. Reading the run once is what keeps `a.a.a.a...` linear: the grammar's
+    PNAME_NS as one expression rescans the rest of the run at every keyword in it (7 s for 20,000 characters).
     """
     out: list[Token] = []
     append = out.append
-    pos, end, inner_until = 0, len(text), 0
+    pos, end = 0, len(text)
+    scan = _scanner(text, 0)  # each match starts where the last one ended
     while pos < end:
-        m = (_INNER if pos < inner_until else _MASTER).match(text, pos)
-        if m is None:
-            raise TokenError(f"SPARQL syntax error at {where(text, pos)}: unexpected {text[pos:pos + 12]!r}")
-        kind = m.lastgroup
-        if kind == "WORD":
-            word_end = m.end()
-            if text.startswith(":", word_end) and text[word_end - 1] != ".":
-                local = _LOCAL_RE.match(text, word_end + 1)
-                stop = local.end() if local else word_end + 1
-                append(Token("PNAME_LN" if local else "PNAME_NS", text[pos:stop], pos))
-                pos = stop
-            else:
-                inner_until = word_end
+        m = scan()
+        kind = m.lastgroup if m is not None else None
+        if m is None or kind is None:  # whitespace and comments to the end, or no terminal starts here
+            pos = m.end() if m is not None else pos
+            if pos < end:
+                _unexpected(text, pos)
+            break
+        start, pos = m.start(kind), m.end()
+        if kind != "WORD":
+            append(Token(kind, m.group(kind), start))
             continue
-        if kind not in _SKIP:
-            value = m.group()
-            append(Token(kind or "", value.upper() if kind == "KEYWORD" else value, pos))
-        pos = m.end()
+        if text.startswith(":", pos) and text[pos - 1] != ".":
+            local = _LOCAL_RE.match(text, pos + 1)
+            stop = local.end() if local else pos + 1
+            append(Token("PNAME_LN" if local else "PNAME_NS", text[start:stop], start))
+            pos = stop
+            scan = _scanner(text, stop)
+            continue
+        word = m.group(kind)
+        if word.isascii() and word[0].isalpha() and word.replace("_", "").isalnum():
+            append(Token("KEYWORD", word.upper(), start))
+            continue
+        word_end, pos = pos, start
+        while pos < word_end:
+            m = _INNER.match(text, pos)
+            kind = m.lastgroup if m is not None else None
+            if m is None or kind is None:
+                _unexpected(text, m.end() if m is not None else pos)
+                break
+            value = m.group(kind)
+            append(Token(kind, value.upper() if kind == "KEYWORD" else value, m.start(kind)))
+            pos = m.end()
+        if pos != word_end:
+            scan = _scanner(text, pos)
     return out
+
+
+def _scanner(text: str, pos: int) -> Callable[[], re.Match[str] | None]:
+    """Matches of _MASTER one after the other from `pos` (an undocumented but long-standing `re` API)."""
+    return _MASTER.scanner(text, pos).match  # type: ignore[attr-defined,no-any-return]
+
+
+def _unexpected(text: str, pos: int) -> None:
+    raise TokenError(f"SPARQL syntax error at {where(text, pos)}: unexpected {text[pos:pos + 12]!r}")
 
 
 def string_value(token: str) -> str:
