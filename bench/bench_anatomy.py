@@ -8,6 +8,8 @@ bench_endpoint.py:
   whole app, FastAPI route          the ASGI app without the fast path (middlewares + FastAPI + the route)
   whole app, fast path              the ASGI app as served (middlewares + api/fastpath.py)
   whole app, in-process             the same with query_evaluation=in-process (a thread of this process)
+  whole app as served, inline       as `serve` runs it: anchored queries on the event loop (sparql/inline.py),
+                                    entered through api/app.py `served`
 and (b), new text every request, through the whole app (the guard's parse of a new text included).
 
     python bench/bench_anatomy.py --build-dir /tmp/eg-build [--calls 500]
@@ -69,7 +71,7 @@ async def timed(calls: int, step: Callable[[int], Awaitable[object]]) -> list[fl
 async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
     import pyoxigraph as ox
 
-    from exportgraph.api.app import create_app
+    from exportgraph.api.app import create_app, served
     from exportgraph.api.fastpath import SparqlFastPath
     from exportgraph.api.negotiation import RESULT_OFFERS, choose_formats
     from exportgraph.api.routes.sparql import get_pool
@@ -83,7 +85,10 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
     routed.user_middleware = [m for m in routed.user_middleware if m.cls is not SparqlFastPath]  # type: ignore[comparison-overlap]  # Starlette types cls as a factory
     inproc = create_app(settings.with_(query_evaluation="in-process"), app.state.graph)
     inproc.state.recycle = lambda: None  # as `serve` does; no runaway here
-    for each in (app, routed, inproc):
+    inline = create_app(settings, app.state.graph)
+    inline.state.supervised = True  # as `serve` does: anchored queries are evaluated on the event loop
+    door = served(inline)
+    for each in (app, routed, inproc, inline):
         await asyncio.to_thread(get_pool(each).wait_ready, 600)
     store: ox.Store = app.state.graph.store.store
     accept = RESULT_OFFERS[0][0]
@@ -111,6 +116,8 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
         ("(a) whole app, fast path, in-process", lambda _i: ok(inproc, QA.encode())),
         ("(b) whole app, fast path, new text", lambda i: ok(app, QUERIES["b"].replace("{nonce}", str(i)).encode())),
         ("(b) whole app, fast path, in-process", lambda i: ok(inproc, QUERIES["b"].replace("{nonce}", f"p{i}").encode())),
+        ("(a) whole app as served, inline", lambda _i: ok(door, QA.encode())),
+        ("(b) whole app as served, inline", lambda i: ok(door, QUERIES["b"].replace("{nonce}", f"s{i}").encode())),
     ]
     rows = []
     for name, step in steps:
@@ -118,7 +125,7 @@ async def measure(build_dir: Path, calls: int) -> list[list[Any]]:
         rows.append([name, f"{pct(values, 50) * 1e6:,.0f}", f"{pct(values, 90) * 1e6:,.0f}",
                      f"{pct(values, 99) * 1e6:,.0f}", f"{os.getloadavg()[0]:.2f}"])
         print(" ".join(map(str, rows[-1])), flush=True)
-    for each in (app, routed, inproc):
+    for each in (app, routed, inproc, inline):
         get_pool(each).close()
     return rows
 
