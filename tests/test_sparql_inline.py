@@ -206,6 +206,10 @@ def test_serve_answers_as_the_application_on_every_path(served: tuple[str, int],
                         f"SELECT * WHERE {{ \\u0053ERVICE <http://example.org/> {{ {ENTRY} ?p ?o }} }}"):
             answer = http.post(f"{base}/sparql", content=refused.encode(), headers=headers)
             assert answer.status_code == 400, (refused, answer.text)
+            # the front's own error answer: the family's body, the hygiene's and CORS headers
+            assert answer.json() == client.post("/sparql", content=refused.encode(), headers=headers).json()
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert answer.headers["access-control-allow-origin"] == "*"
         too_long = http.get(f"{base}/sparql", params={"query": f"ASK {{ {ENTRY} ?p ?o }}" + " " * 9000})
         assert too_long.status_code == 414
         description = http.get(f"{base}/sparql", headers={"Accept": "text/turtle"})
