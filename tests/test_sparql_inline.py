@@ -124,9 +124,30 @@ def test_a_text_slow_inline_takes_the_killable_path_next_time(store: EmbeddedSto
         checked = inspect(ANCHORED[0], 20000, 64)
         monkeypatch.setattr(inline_module, "SLOW_S", -1.0)  # every evaluation counts as slow
         assert inline.wants(checked)
-        inline.run(_job(ANCHORED[0]))
+        inline.run(_job(ANCHORED[0]))  # slow by the wall clock: a suspect, still evaluated here
+        assert inline.wants(checked)
+        inline.run(_job(ANCHORED[0]))  # slow by this thread's CPU clock: demoted
         assert not inline.wants(checked)
         assert inline.wants(inspect(ANCHORED[1], 20000, 64))  # only that text
+    finally:
+        inline.close()
+
+
+def test_a_suspect_slow_by_the_wall_clock_only_stays_inline(store: EmbeddedStore,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wait for a core or the GIL makes an evaluation long by the wall clock, not by the thread's CPU clock:
+    the text is timed by CPU the next time, found quick, and stays inline."""
+    inline = InlineEvaluator(store, timeout_s=10.0)
+    try:
+        checked = inspect(ANCHORED[0], 20000, 64)
+        monkeypatch.setattr(inline_module, "SLOW_S", -1.0)
+        inline.run(_job(ANCHORED[0]))  # a suspect
+        monkeypatch.setattr(inline_module, "SLOW_S", 5.0)  # the CPU clock's verdict: quick
+        inline.run(_job(ANCHORED[0]))
+        assert inline.wants(checked)
+        monkeypatch.setattr(inline_module, "SLOW_S", -1.0)
+        inline.run(_job(ANCHORED[0]))  # no longer a suspect: suspected anew, not demoted at once
+        assert inline.wants(checked)
     finally:
         inline.close()
 

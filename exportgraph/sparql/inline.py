@@ -8,7 +8,9 @@ about 3x (bench/bench_anatomy.py). Two kinds of text skip it, in a web process o
   text is the same work again.
 A text whose evaluation here takes more than SLOW_S of CPU all the same is remembered and takes the killable
 path next time (CPU time of this thread, not wall time: a wait for the GIL or for a core on a busy machine
-says nothing about the query).
+says nothing about the query). The thread's CPU clock is a system call (the wall clock is not), so it is read
+only for a text already seen to take more than SLOW_S of wall time: such a text is a suspect, and its next
+evaluation here, timed by CPU, decides.
 Nothing can stop a query on the event loop, so a watchdog thread ends the process should one run past
 the deadline (its clients see the connection close) and `serve`'s parent forks a replacement
 (api/processes.py): hence inline evaluation only in processes that `serve` supervises.
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 QUICK_S = 0.002  # a text answered within this through a worker (hand-off included) comes here next time
 SLOW_S = 0.05  # a text that took more CPU than this here goes to a worker next time
-REMEMBERED = 1024  # texts remembered, each way
+REMEMBERED = 1024  # texts remembered, each kind
 WATCH_S = 0.25
 EXIT_RUNAWAY = 70  # the parent forks a replacement
 
@@ -43,6 +45,7 @@ class InlineEvaluator:
         self._evaluator = evaluator_over(store)
         self._quick: OrderedDict[str, None] = OrderedDict()
         self._slow: OrderedDict[str, None] = OrderedDict()
+        self._suspects: OrderedDict[str, None] = OrderedDict()  # over SLOW_S of wall time once
         self._since: float | None = None
         self.evaluated = 0
         threading.Thread(target=self._watch, name="sparql-inline-watchdog", daemon=True).start()
@@ -52,16 +55,21 @@ class InlineEvaluator:
         return (checked.anchored or checked.text in self._quick) and checked.text not in self._slow
 
     def run(self, job: Job) -> Answer:
-        self._since = time.monotonic()
-        cpu = time.thread_time()
+        suspect = job.text in self._suspects
+        cpu = time.thread_time() if suspect else 0.0
+        since = self._since = time.monotonic()
         try:
             return self._evaluator.answer(job, bounded=True)
         finally:
             self._since = None
             self.evaluated += 1
-            if time.thread_time() - cpu > SLOW_S:
-                self._quick.pop(job.text, None)
-                _remember(self._slow, job.text)
+            if suspect:
+                del self._suspects[job.text]
+                if time.thread_time() - cpu > SLOW_S:
+                    self._quick.pop(job.text, None)
+                    _remember(self._slow, job.text)
+            elif time.monotonic() - since > SLOW_S:
+                _remember(self._suspects, job.text)
 
     def answered(self, job: Job, answer: Answer, seconds: float) -> None:
         """A text answered by the killable path: remembered as quick if it was."""
