@@ -230,8 +230,9 @@ class Remote:
 
     def start(self) -> None:
         log = (self.location.parent / "oxigraph.log").open("ab")
+        # --timeout-s as the README says: a query the service gave up on stops on the server too
         self.proc = subprocess.Popen([self.binary, "serve", "--location", str(self.location), "--bind",
-                                      f"{HOST}:{self.port}", "--union-default-graph"],
+                                      f"{HOST}:{self.port}", "--union-default-graph", "--timeout-s", "30"],
                                      stdout=log, stderr=subprocess.STDOUT)
 
     async def ready(self, seconds: float = 600) -> bool:
