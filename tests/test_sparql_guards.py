@@ -4,8 +4,10 @@ store that is down. Every refusal is a clean 4xx/5xx JSON body without a traceba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
+import signal
 import socket
 import threading
 import time
@@ -312,6 +314,30 @@ def test_a_runaway_query_is_killed_while_others_are_answered(http: httpx.Client,
         while time.monotonic() < deadline:
             os.kill(pid, 0)  # the work stopped: the process is gone
             time.sleep(0.05)
+
+
+def test_a_worker_killed_from_outside_during_a_query_costs_the_client_nothing(http: httpx.Client,
+                                                                              guarded_app: FastAPI) -> None:
+    """A worker killed (by an operator, the OOM killer) just after it took a query: the query goes once more
+    to a fresh worker, instead of a 500. Stopped first, so that it cannot answer before the kill."""
+    assert http.get("/sparql", params={"query": SIMPLE}).status_code == 200
+    before = _pids(guarded_app)
+    for pid in before:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(query, http, "SELECT ?o WHERE { ?s ?p ?o } LIMIT 4")
+            time.sleep(0.3)  # the stopped worker holds the query
+            for pid in before:
+                os.kill(pid, signal.SIGKILL)
+            answer = pending.result(timeout=30)
+    finally:
+        for pid in before:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["results"]["bindings"]) == 4
+    assert before - _pids(guarded_app)  # the worker that held it was replaced (an idle one is, at its next check)
 
 
 def test_too_many_queries_get_429(http: httpx.Client) -> None:

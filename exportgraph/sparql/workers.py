@@ -435,6 +435,9 @@ class _Template:
                 control.close()
 
 
+RETRY_WITHIN_S = 1.0  # a worker that dies sooner than this after taking a query: the query is sent once more
+
+
 class _Slot:
     """One worker process and the supervisor thread that feeds it."""
 
@@ -506,8 +509,12 @@ class _Slot:
                 self._ensure()  # after the answer went out; a fork from the template takes milliseconds
         self.kill()
 
-    def _one(self, item: _Item) -> Answer | None:
-        """The answer, or None when the query outgrew the light budget and went to the heavy lane."""
+    def _one(self, item: _Item, again: bool = False) -> Answer | None:
+        """The answer, or None when the query outgrew the light budget and went to the heavy lane.
+
+        A worker that dies within RETRY_WITHIN_S of taking the query (killed from outside, or gone an instant
+        before) is replaced and the query sent once more; one that dies later, or twice, is a failure (500):
+        the query itself may be what kills it."""
         limit = self.pool.timeout_s
         conn = self._deliver(item)
         if isinstance(conn, Answer):
@@ -522,6 +529,8 @@ class _Slot:
         except (EOFError, OSError):
             log.error("SPARQL worker %d died during a query", self.index)
             self.kill()
+            if not again and time.monotonic() - started < RETRY_WITHIN_S:
+                return self._one(item, again=True)
             return Answer(500, message="the query worker failed (logged on the server)")
         if light_end < item.deadline:
             self._hand_over(item, started)
