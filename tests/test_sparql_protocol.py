@@ -38,7 +38,9 @@ GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "js
 def remote_client(settings: Settings, oxigraph_server: str) -> Iterator[TestClient]:
     from exportgraph.api.app import create_app
 
-    remote = settings.with_(store="remote", remote_query_url=f"{oxigraph_server}/query")
+    # No deadline is tested here: a longer one than conftest's 3 s keeps a loaded CI machine from failing
+    # a protocol test on the remote's time (its timeout is the deadline less 0.25 s).
+    remote = settings.with_(store="remote", remote_query_url=f"{oxigraph_server}/query", query_timeout_s=15.0)
     with TestClient(create_app(remote)) as c:
         yield c
 
