@@ -37,6 +37,8 @@ def main() -> None:
 
         watch(Path(os.environ["BENCH_STALLS"]))
         watch_gc(Path(os.environ["BENCH_STALLS"]))
+        # threads do not survive fork: each web process watches its own event loop's GIL waits
+        os.register_at_fork(after_in_child=lambda: watch(Path(f"{os.environ['BENCH_STALLS']}.{os.getpid()}")))
     if os.environ.get("BENCH_MEMWATCH"):
         from _memwatch import watch as watch_memory
 

@@ -99,13 +99,14 @@ def prober(port: int, rate: float, stop: Any, out: Any) -> None:
 async def _probe(port: int, rate: float, stop: Any, out: Any) -> None:
     """Open loop: a probe is due every 1/rate s; a probe still running does not delay the next one."""
     idle: list[Connection] = []
-    results: list[tuple[float, float, str]] = []
+    results: list[tuple[float, float, str, float]] = []
     tasks: set[asyncio.Task[None]] = set()
 
     async def one(due_wall: float, due: float) -> None:
+        lag = time.perf_counter() - due  # the prober's own lateness: the part of the latency that is not the service's
         conn = idle.pop() if idle else Connection(HOST, port)
         answer = await conn.request("/api/health", timeout=30)
-        results.append((due_wall, time.perf_counter() - due, answer.status))
+        results.append((due_wall, time.perf_counter() - due, answer.status, lag))
         idle.append(conn)
 
     step, due = 1 / rate, time.perf_counter()
@@ -326,6 +327,7 @@ async def run_one(args: argparse.Namespace, store: str) -> dict[str, Any]:
     service = start_service(args.build_dir, port, env, log)
     try:
         await wait_health(port, 300)
+        events["rss_first_health"] = rss(service.pid)["service_mb"]  # the baseline the issue names
         await warm(port)
         return await measure(args, store, port, service, remote, events) | {"service_log": str(log)}
     finally:
@@ -383,14 +385,15 @@ def summarise(results: list[tuple[float, str, str, float]]) -> dict[str, Any]:
     return out
 
 
-def health_by_phase(probes: list[tuple[float, float, str]], phases: list[tuple[str, float]]) -> dict[str, Any]:
+def health_by_phase(probes: list[tuple[float, float, str, float]], phases: list[tuple[str, float]]) -> dict[str, Any]:
     out = {}
     for (name, begin), (_, end) in zip(phases, phases[1:], strict=False):
-        rows = [(lat, st) for t, lat, st in probes if begin <= t < end]
-        lat = [x for x, _ in rows]
-        out[name] = {"count": len(rows), "statuses": dict(Counter(st for _, st in rows)),
+        rows = [(lat, st, lag) for t, lat, st, lag in probes if begin <= t < end]
+        lat, lags = [x for x, _, _ in rows], [g for _, _, g in rows]
+        out[name] = {"count": len(rows), "statuses": dict(Counter(st for _, st, _ in rows)),
                      "p50": pct(lat, 50) if lat else None, "p99": pct(lat, 99) if lat else None,
-                     "max": max(lat) if lat else None, "seconds": end - begin}
+                     "max": max(lat) if lat else None, "seconds": end - begin,
+                     "prober_lag_p99": pct(lags, 99) if lags else None}
     return out
 
 
@@ -406,9 +409,16 @@ def report(result: dict[str, Any]) -> None:
     rows = []
     for phase, h in result["health"].items():
         statuses = " ".join(f"{k}:{v}" for k, v in sorted(h["statuses"].items()))
-        rows.append([phase, f"{h['seconds']:.0f}", h["count"], ms(h["p50"]), ms(h["p99"]), ms(h["max"]), statuses])
-    print(table(["health phase", "s", "probes", "p50 ms", "p99 ms", "max ms", "statuses"], rows, "lrrrrrl"))
+        rows.append([phase, f"{h['seconds']:.0f}", h["count"], ms(h["p50"]), ms(h["p99"]), ms(h["max"]),
+                     ms(h["prober_lag_p99"]), statuses])
+    print(table(["health phase", "s", "probes", "p50 ms", "p99 ms", "max ms", "prober lag p99", "statuses"], rows,
+                "lrrrrrrl"))
+    print("(prober lag: how late the prober itself sent a probe; it is inside the latency, and is not the service)")
     a, b = result["rss_start"], result["rss_end"]
+    first = result["events"].get("rss_first_health")
+    if first is not None:
+        print(f"memory (PSS) service at its first health answer {first:.0f} MB -> end {b['service_mb']:.0f} MB "
+              f"({100 * (b['service_mb'] / first - 1):+.1f}%); below, from after the warm-up requests and idle")
     total_a, total_b = a["service_mb"] + a["workers_mb"], b["service_mb"] + b["workers_mb"]
     print(f"memory (PSS) service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
           f"{a['workers_mb']:.0f} -> {b['workers_mb']:.0f} MB, total {total_a:.0f} -> {total_b:.0f} MB "
@@ -420,8 +430,9 @@ def report(result: dict[str, Any]) -> None:
     c = result["client"]
     print(f"client: {c['requests']} requests, {c['cpu_us_per_request']:.0f} us CPU each, "
           f"{100 * c['core_fraction']:.1f}% of one core")
-    if result["events"]:
-        print("remote store (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result["events"].items()))
+    if set(result["events"]) - {"rss_first_health"}:
+        print("remote store (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result["events"].items()
+                                                if k != "rss_first_health"))
     for failure in result.get("remote_failures", []):
         print(f"remote store failure: {failure}")
 

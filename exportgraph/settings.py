@@ -99,6 +99,10 @@ class Settings:
     max_concurrent_pages: int = field(default=4, metadata=_help(
         "HTML pages rendered at once in each web process; others wait up to queue_wait_s, then get 429 with "
         "Retry-After."))
+    handler_threads: int = field(default=0, metadata=_help(
+        "Threads that run REST, page and view handlers at once in each web process (0: 3 over the embedded "
+        "store, 8 over a remote one). Requests the class limits admit beyond these wait on the event loop, "
+        "costing no GIL: every busy thread delays /api/health's turn at the GIL."))
     queue_wait_s: float = field(default=10.0, metadata=_help(
         "Longest a view, REST or page request waits for its turn before it is refused with 429."))
     access_log: bool = field(default=False, metadata=_help(
@@ -150,6 +154,8 @@ class Settings:
                                    "query_heavy_workers: must be positive")
         if self.max_build_age_days < 0:
             raise ExportGraphError("max_build_age_days: must be 0 (no limit) or positive")
+        if self.handler_threads < 0:
+            raise ExportGraphError("handler_threads: must be 0 (automatic) or positive")
         if self.malloc_arena_max < 0 or self.malloc_trim_s < 0:
             raise ExportGraphError("malloc_arena_max and malloc_trim_s: must be 0 (off) or positive")
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from exportgraph.api.limits import handler_threads
 from exportgraph.settings import Settings
 
 from .servers import Server
@@ -95,3 +98,28 @@ def test_health_and_cheap_routes_answer_while_64_views_and_a_rest_burst_are_in_f
     assert {st for st, _ in seen["views"]} <= {200, 429} and any(st == 200 for st, _ in seen["views"])
     assert {st for st, _ in seen["rest"]} <= {200, 429} and any(st == 200 for st, _ in seen["rest"])
     assert took < 30, took
+
+
+def _most_handler_threads(stop: threading.Event, seen: list[int]) -> None:
+    """Every 10 ms: the most anyio worker threads of one event loop (each server has its own pool)."""
+    while not stop.wait(0.01):
+        loops = Counter(id(getattr(t, "loop", None)) for t in threading.enumerate() if t.name == "AnyIO worker thread")
+        seen.append(max(loops.values(), default=0))
+
+
+def test_handlers_run_on_a_few_threads_and_the_rest_wait_on_the_loop(server: Server, settings: Settings) -> None:
+    """The class limits admit 17 requests at once; only handler_threads of them hold a thread (and want the GIL)."""
+    allowed = handler_threads(settings)
+    assert allowed == 3  # the embedded store's default
+    stop, seen = threading.Event(), [0]
+    watcher = threading.Thread(target=_most_handler_threads, args=(stop, seen), daemon=True)
+    watcher.start()
+    try:
+        answered = _load_and_probe(server.base)
+    finally:
+        stop.set()
+        watcher.join()
+    assert max(seen) <= allowed, max(seen)
+    assert max(seen) == allowed  # the burst used every thread it may
+    assert {st for st, _ in answered["rest"]} <= {200, 429} and any(st == 200 for st, _ in answered["rest"])
+    assert {st for st, _ in answered["health"]} == {200}

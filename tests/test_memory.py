@@ -5,6 +5,7 @@ what happens without the remedy (so that the test can fail)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -130,3 +131,51 @@ def test_the_service_starts_one_trimmer_per_process_at_the_set_interval() -> Non
 def test_negative_memory_settings_are_refused(name: str) -> None:
     with pytest.raises(ExportGraphError, match="must be 0"):
         Settings(**{name: -1}).check()
+
+
+# serve's step before the fork (api/serve.py before_fork), on the session build, then a fork as serve does; the
+# web process makes a full collection, as its own start-up does, and says how much of the shared memory it copied.
+COPIED = """
+import gc, json, os, sys
+from pathlib import Path
+from exportgraph.api.serve import before_fork
+from exportgraph.api.state import load_state
+from exportgraph.query.textindex import index_for
+from exportgraph.settings import Settings
+
+def private_dirty_mb():
+    with open(f"/proc/{os.getpid()}/smaps_rollup") as fh:
+        return next(int(l.split()[1]) for l in fh if l.startswith("Private_Dirty:")) / 1024
+
+settings = Settings.from_env(build_dir=Path(sys.argv[1]))
+state = load_state(settings)
+if sys.argv[2] == "serve":
+    before_fork(settings, state)
+else:  # the counterpart: the same objects, nothing frozen before the fork
+    index_for(state.store)
+    gc.collect()
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    before = private_dirty_mb()
+    gc.collect()
+    os.write(write, json.dumps(private_dirty_mb() - before).encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+print(os.read(read, 100).decode())
+"""
+
+
+def _copied_by_a_collection(build_dir: Path, mode: str) -> float:
+    out = subprocess.run([sys.executable, "-c", COPIED, str(build_dir), mode], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    copied: float = json.loads(out.stdout)
+    return copied
+
+
+def test_a_web_process_full_collection_copies_no_page_of_the_load(settings: Settings) -> None:
+    copied = _copied_by_a_collection(settings.build_dir, "serve")
+    unfrozen = _copied_by_a_collection(settings.build_dir, "unfrozen")
+    assert copied < 2, copied  # MB: what the collection itself allocates
+    assert unfrozen > 5 * max(copied, 1), (copied, unfrozen)  # without the freeze it copies the index's pages

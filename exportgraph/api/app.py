@@ -91,8 +91,8 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Every class of routes at its limit still leaves threads free (see limits.ClassLimitMiddleware).
-        anyio.to_thread.current_default_thread_limiter().total_tokens = limits.thread_pool_size(settings)
+        # A few threads run the sync routes; what the class limits admit beyond them waits on the loop (limits.py).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = limits.handler_threads(settings)
         monitor: StoreMonitor | None = app.state.store_monitor
         if monitor is not None:  # one check before the first request (bounded by health_timeout_s), then a thread
             await anyio.to_thread.run_sync(monitor.poll)

@@ -15,9 +15,11 @@
   HTML answer a Content-Security-Policy header; a 416 says why.
 - `ClassLimitMiddleware`: graph views, REST, cheap REST listings and pages each have their own limit of
   requests at once, with a bounded wait (then 429 + Retry-After), so that no class
-  can fill FastAPI's shared thread pool (40 threads: 64 concurrent views once made
-  /api/health wait 43 s). Health, SPARQL (its own worker pool, 429), static files
-  and downloads are not counted; health is async and never waits for a thread.
+  can hold every thread of FastAPI's shared pool (once 40 threads: 64 concurrent views
+  made /api/health wait 43 s). The pool itself is small (`handler_threads`): admitted
+  requests wait for a thread on the event loop. Health, SPARQL (its own worker pool,
+  429), static files and downloads are not counted; health is async and never waits
+  for a thread.
 """
 
 from __future__ import annotations
@@ -310,10 +312,18 @@ class ClassLimitMiddleware:
                           f"{self.wait_s:g} s; try again shortly")
 
 
-def thread_pool_size(settings: Settings) -> int:
-    """FastAPI's shared pool must hold every class at its limit, with room for the uncounted routes."""
-    return max(40, settings.max_concurrent_views + settings.max_concurrent_api + settings.max_concurrent_pages
-               + CHEAP_AT_ONCE + 8)
+HANDLER_THREADS = {"embedded": 3, "remote": 8}  # handler_threads=0: Python threads over the embedded store
+# compete for the GIL (each busy one delays the event loop's turn, and health's); over a remote store they mostly
+# wait on the network, with the GIL released.
+
+
+def handler_threads(settings: Settings) -> int:
+    """Threads of anyio's default pool (FastAPI's sync routes, their dependencies, file reads) per web process.
+
+    Small on purpose: the class limits admit up to views + api + pages + cheap requests at once; those past the
+    threads wait for one on the event loop (anyio's limiter, first come first served), where waiting costs no GIL.
+    With 40 threads, 17 admitted handlers each took the GIL in turn, and health waited behind them."""
+    return settings.handler_threads or HANDLER_THREADS.get(settings.store, HANDLER_THREADS["embedded"])
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -55,6 +55,18 @@ def serve(settings: Settings, rebuild: bool = False) -> None:
 def serve_loaded(settings: Settings, state: GraphState, socks: list[socket.socket]) -> None:
     """The web processes over a loaded state, on bound sockets (one per web process), until told to stop."""
     from exportgraph.api.processes import run_forked
+
+    before_fork(settings, state)
+    # Forked after the load: the web processes share the loaded store copy-on-write, and the parent replaces
+    # one that stops (a query evaluated on a web process's event loop that runs past the deadline ends it).
+    run_forked(socks, lambda sock: _serve_one(settings, state, sock))
+
+
+def before_fork(settings: Settings, state: GraphState) -> None:
+    """What the web processes share, made once here: the text index, then every object of the load frozen out of
+    the garbage collector's sight. Frozen before the fork, not in each web process after it: a web process's
+    first full collection walked (and wrote to) every object it inherited, and so copied every page holding one."""
+    from exportgraph.api import pauses
     from exportgraph.query.textindex import index_for
 
     if settings.web_processes > 1 or settings.store == "embedded":
@@ -62,9 +74,7 @@ def serve_loaded(settings: Settings, state: GraphState, socks: list[socket.socke
         # seconds while it serves, and each would keep a copy. (One web process over a remote store builds
         # it in the background instead: at millions of quads it takes minutes.)
         index_for(state.store)
-    # Forked after the load: the web processes share the loaded store copy-on-write, and the parent replaces
-    # one that stops (a query evaluated on a web process's event loop that runs past the deadline ends it).
-    run_forked(socks, lambda sock: _serve_one(settings, state, sock))
+    pauses.settle()
 
 
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:

@@ -173,6 +173,8 @@ class TextIndex:
             if n is not None:
                 index.resources[n].classes.append(c.value)
         index._read_meta(store)
+        for r in index.resources:  # the cached properties, filled now: in the process that forks the web processes
+            r.order, r.label_length  # noqa: B018 - computed for their cache (a web process filling them copies pages)
         return index
 
     def _add(self, iri: str, prop: str, lit: Any, seen: set[tuple[int, str, int]]) -> None:
@@ -242,12 +244,14 @@ class TextIndex:
             return found or set()
         out: set[int] = set()
         variants = {term, re.sub(r"[.\-]", "", term)} - {""}
+        terms = self.sorted_terms
         for v in variants:
-            start = bisect.bisect_left(self.sorted_terms, v)
-            for t in self.sorted_terms[start:]:
-                if not t.startswith(v):
-                    break
-                out |= self.postings[t]
+            # Walked by position: a slice `terms[start:]` copied the whole tail (tens of thousands of references,
+            # GIL held) to read a few, and its reference counts wrote to every page of the terms.
+            i = bisect.bisect_left(terms, v)
+            while i < len(terms) and terms[i].startswith(v):
+                out |= self.postings[terms[i]]
+                i += 1
         return out
 
     def _tier(self, text: str, kind: int, needle: str, key: str) -> int:
