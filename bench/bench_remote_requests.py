@@ -99,9 +99,9 @@ def measure(store: Counting, name: str, todo: list[Callable[[], Any]], show: boo
         http.append(sum(s for _, s, _ in store.sent))
     out = {"p50_s": pct(walls, 50), "p95_s": pct(walls, 95), "queries_p50": pct(counts, 50),
            "queries_max": max(counts), "http_sum_p50_s": pct(http, 50), "load": round(os.getloadavg()[0], 2)}
-    if show:
+    if show:  # a copy: alone() sends through the same store, which notes each send in store.sent (a loop for ever)
         out["last"] = [{"http_s": s, "alone_s": alone(store, q), "rows": n, "query": " ".join(q.split())[-160:]}
-                       for q, s, n in store.sent]
+                       for q, s, n in list(store.sent)]
     return out
 
 
