@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -154,6 +153,9 @@ class Resource:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or self.valid_until >= day)
 
 
+Shared = str | tuple[str, ...] | None
+
+
 class Hit(NamedTuple):  # a tuple: made for every hit of a search, a dataclass cost 2 us each
     resource: Resource
     tier: int
@@ -174,9 +176,11 @@ class TextIndex:
         # property lookups per hit were most of its time).
         self.position: list[int] = []  # place in the order of (kind, label length, IRI): the rank within a tier
         self.by_position: list[int] = []
+        # Facet values as shared objects (one str or tuple per distinct value, None for none): counting reads
+        # a few objects that stay in cache, not a set per hit scattered over the heap (about 2 us a hit at 5M).
         self.kinds: list[str] = []
-        self.jurisdictions: list[set[str]] = []
-        self.lists: list[set[str]] = []
+        self.jurisdictions: list[Shared] = []
+        self.lists: list[Shared] = []
         self.code_room = 0  # longer than any code: a rank is one integer (see ranked)
 
     @classmethod
@@ -203,9 +207,10 @@ class TextIndex:
 
     def _finish(self) -> None:
         resources = self.resources
-        self.kinds = [r.kind for r in resources]
-        self.jurisdictions = [r.jurisdictions for r in resources]
-        self.lists = [r.lists for r in resources]
+        shared: dict[Any, Any] = {}
+        self.kinds = [shared.setdefault(r.kind, r.kind) for r in resources]
+        self.jurisdictions = [_shared(r.jurisdictions, shared) for r in resources]
+        self.lists = [_shared(r.lists, shared) for r in resources]
         self.by_position = sorted(range(len(resources)),
                                   key=lambda n: (resources[n].order, resources[n].label_length, resources[n].iri))
         self.position = [0] * len(resources)
@@ -390,12 +395,32 @@ def facet_counts(index: TextIndex, hits: list[int], filters: dict[str, str | Non
         if name == "kind":
             out[name] = Counter(map(index.kinds.__getitem__, counted))
         elif name == "jurisdiction":
-            out[name] = Counter(chain.from_iterable(map(index.jurisdictions.__getitem__, counted)))
+            out[name] = _count(map(index.jurisdictions.__getitem__, counted))
         elif name == "list":
-            out[name] = Counter(chain.from_iterable(map(index.lists.__getitem__, counted)))
+            out[name] = _count(map(index.lists.__getitem__, counted))
         else:
             out[name] = Counter(_state(index.resources[n].in_force(day)) for n in counted) if day else Counter()
     return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in out.items()}
+
+
+def _shared(values: set[str], shared: dict[Any, Any]) -> Shared:
+    """A resource's facet values as one shared object: None, the one value, or a sorted tuple of them."""
+    if not values:
+        return None
+    value: Shared = next(iter(values)) if len(values) == 1 else tuple(sorted(values))
+    return shared.setdefault(value, value)
+
+
+def _count(values: Iterable[Shared]) -> Counter[str]:
+    """Counter over the values of every hit: the shared objects counted first (in C), tuples spread after."""
+    counted: Counter[str] = Counter()
+    for value, k in Counter(values).items():
+        if isinstance(value, str):
+            counted[value] += k
+        elif value is not None:
+            for v in value:
+                counted[v] += k
+    return counted
 
 
 def _state(in_force: bool | None) -> str:
