@@ -129,11 +129,7 @@ class Resource:
     # (recomputed for every hit, these were the largest part of a search's CPU time in a profile at 1M quads).
     @cached_property
     def kind(self) -> str:
-        local = [c.rsplit("#", 1)[-1] for c in self.classes if c.startswith(EG)]
-        for name in PREFERRED:
-            if name in local:
-                return name
-        return sorted(local)[0] if local else (self.classes[0].rsplit("#", 1)[-1] if self.classes else "Resource")
+        return kind_of(self.classes)
 
     @cached_property
     def order(self) -> int:
@@ -154,6 +150,15 @@ class Resource:
 
 
 Shared = str | tuple[str, ...] | None
+
+
+def kind_of(classes: list[str]) -> str:
+    """The class a resource is shown as: the first of PREFERRED it has, else its first class by name."""
+    local = [c.rsplit("#", 1)[-1] for c in classes if c.startswith(EG)]
+    for name in PREFERRED:
+        if name in local:
+            return name
+    return sorted(local)[0] if local else (classes[0].rsplit("#", 1)[-1] if classes else "Resource")
 
 
 class Hit(NamedTuple):  # a tuple: made for every hit of a search, a dataclass cost 2 us each
@@ -207,12 +212,16 @@ class TextIndex:
 
     def _finish(self) -> None:
         resources = self.resources
+        # Not through the cached properties: each would grow the instance dict of every resource (at 5M quads,
+        # 743k resources: about 450 MB of peak RSS); a search caches them on its hits only, as before.
         shared: dict[Any, Any] = {}
-        self.kinds = [shared.setdefault(r.kind, r.kind) for r in resources]
+        self.kinds = [shared.setdefault(k, k) for k in (kind_of(r.classes) for r in resources)]
         self.jurisdictions = [_shared(r.jurisdictions, shared) for r in resources]
         self.lists = [_shared(r.lists, shared) for r in resources]
-        self.by_position = sorted(range(len(resources)),
-                                  key=lambda n: (resources[n].order, resources[n].label_length, resources[n].iri))
+        rank = {name: i for i, name in enumerate(PREFERRED)}  # Resource.order
+        kinds, last = self.kinds, len(PREFERRED)
+        self.by_position = sorted(range(len(resources)), key=lambda n: (
+            rank.get(kinds[n], last), len(resources[n].label()), resources[n].iri))  # order, label_length, iri
         self.position = [0] * len(resources)
         for place, n in enumerate(self.by_position):
             self.position[n] = place
