@@ -96,6 +96,6 @@ def test_the_text_index_from_a_remote_store_is_the_embedded_one(store, remote_st
 
     here, there = TextIndex.build(store), TextIndex.build(remote_store)
     assert shape(here) == shape(there)
-    assert sorted((here.resources[n].iri, t, k) for n, t, k in here.docs) == \
-        sorted((there.resources[n].iri, t, k) for n, t, k in there.docs)
+    assert sorted((here.resources[n].iri, t, k, f) for n, t, k, f in here.docs) == \
+        sorted((there.resources[n].iri, t, k, f) for n, t, k, f in there.docs)
     assert any(r.lists and r.valid_from for r in here.resources if r.kind == "ControlEntry")

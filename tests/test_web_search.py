@@ -93,3 +93,30 @@ def test_diff_csv(client) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "lists,cn,added,cn/list/dual-use-licence-catalogue/2023-08-01/ga-1" in r.text
     assert client.get("/diff.csv", params={"before": "2023-09-30", "after": "2023-07-01"}).status_code == 400
+
+
+@pytest.mark.parametrize("text", ["a", "3B0", "gallium", "镓", "8112.92", "of the"])
+def test_integer_ranks_and_shared_facets_are_the_plain_definitions(store, text: str) -> None:  # type: ignore[no-untyped-def]
+    """textindex ranks hits by one integer and counts facets over shared values: the same order and counts as
+    the key and the sets they stand for (tier, matched code length, kind order, label length, IRI)."""
+    from collections import Counter
+
+    from exportgraph.query.textindex import facet_counts, index_for
+
+    index = index_for(store)
+    best = index.matches(text)
+    assert best, text
+
+    def plain(n: int) -> tuple[int, int, int, int, str]:
+        tier, matched = best[n]
+        r = index.resources[n]
+        return tier, len(matched) if tier <= 1 else 0, r.order, r.label_length, r.iri
+
+    assert [h.resource.iri for h in index.ranked(best, best)] == [index.resources[n].iri for n in sorted(best, key=plain)]
+    assert [h.resource.iri for h in index.ranked(best, best, 7)] == [index.resources[n].iri for n in sorted(best, key=plain)[:7]]
+    facets = facet_counts(index, list(best), {})
+    hits = [index.resources[n] for n in best]
+    assert facets["kind"] == dict(sorted(Counter(r.kind for r in hits).items(), key=lambda kv: (-kv[1], kv[0])))
+    for name, of in (("jurisdiction", "jurisdictions"), ("list", "lists")):
+        counted = Counter(v for r in hits for v in getattr(r, of))
+        assert facets[name] == dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))), name

@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -66,12 +65,27 @@ PREFERRED = ("ControlEntry", "Party", "LegalInstrument", "Provision", "Agency", 
              "Regime", "Jurisdiction", "ControlList", "PartyList", "ListEdition")
 UNDATED = "undated"
 FACETS = ("kind", "jurisdiction", "list", "as_of")
+MAX_QUERY = 200  # characters of a query (base.find refuses longer ones): a code tier matches no longer a text
 # What matched, by tier: the words the search results page shows.
 MATCHES = ("exact code", "code prefix", "exact label", "label", "label words", "text")
 
 
 def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def _folded(text: str, kind: int) -> str | None:
+    """The text as a search compares it to a query (see matches), where it cannot be had cheaply at search
+    time: a code's key (a regular expression), a label's NFKC form where it is not just the text in lower case
+    (full-width letters, say). None otherwise: a description (always tier 5), or a label whose lower case is
+    its folded form (most: kept for every label, the copies were 540 MB at 5M quads)."""
+    if kind == CODE:
+        key = code_key(text)
+        return text if key == text else key
+    if kind == LABEL:
+        folded = norm(text)
+        return None if folded == text.lower() else folded
+    return None
 
 
 def code_key(text: str) -> str:
@@ -115,11 +129,7 @@ class Resource:
     # (recomputed for every hit, these were the largest part of a search's CPU time in a profile at 1M quads).
     @cached_property
     def kind(self) -> str:
-        local = [c.rsplit("#", 1)[-1] for c in self.classes if c.startswith(EG)]
-        for name in PREFERRED:
-            if name in local:
-                return name
-        return sorted(local)[0] if local else (self.classes[0].rsplit("#", 1)[-1] if self.classes else "Resource")
+        return kind_of(self.classes)
 
     @cached_property
     def order(self) -> int:
@@ -139,6 +149,18 @@ class Resource:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or self.valid_until >= day)
 
 
+Shared = str | tuple[str, ...] | None
+
+
+def kind_of(classes: list[str]) -> str:
+    """The class a resource is shown as: the first of PREFERRED it has, else its first class by name."""
+    local = [c.rsplit("#", 1)[-1] for c in classes if c.startswith(EG)]
+    for name in PREFERRED:
+        if name in local:
+            return name
+    return sorted(local)[0] if local else (classes[0].rsplit("#", 1)[-1] if classes else "Resource")
+
+
 class Hit(NamedTuple):  # a tuple: made for every hit of a search, a dataclass cost 2 us each
     resource: Resource
     tier: int
@@ -149,10 +171,22 @@ class TextIndex:
     def __init__(self) -> None:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.sorted_terms: list[str] = []
-        self.docs: list[tuple[int, str, int]] = []  # (resource number, text, field)
+        # (resource number, text, field, the text as a tier compares it: code_key for a code, norm for a label)
+        self.docs: list[tuple[int, str, int, str | None]] = []
         self.resources: list[Resource] = []
         self.by_iri: dict[str, int] = {}
         self.codes: dict[str, set[int]] = defaultdict(set)  # code key -> resource numbers
+        # By resource number, what a search reads of every hit, read once the index is complete (_finish): a
+        # search over a common word reads them for tens of thousands of hits (at 5M quads, attribute and
+        # property lookups per hit were most of its time).
+        self.position: list[int] = []  # place in the order of (kind, label length, IRI): the rank within a tier
+        self.by_position: list[int] = []
+        # Facet values as shared objects (one str or tuple per distinct value, None for none): counting reads
+        # a few objects that stay in cache, not a set per hit scattered over the heap (about 2 us a hit at 5M).
+        self.kinds: list[str] = []
+        self.jurisdictions: list[Shared] = []
+        self.lists: list[Shared] = []
+        self.code_room = 0  # longer than any code: a rank is one integer (see ranked)
 
     @classmethod
     def build(cls, store: GraphStore) -> TextIndex:
@@ -173,9 +207,25 @@ class TextIndex:
             if n is not None:
                 index.resources[n].classes.append(c.value)
         index._read_meta(store)
-        for r in index.resources:  # the cached properties, filled now: in the process that forks the web processes
-            r.order, r.label_length  # noqa: B018 - computed for their cache (a web process filling them copies pages)
+        index._finish()
         return index
+
+    def _finish(self) -> None:
+        resources = self.resources
+        # Not through the cached properties: each would grow the instance dict of every resource (at 5M quads,
+        # 743k resources: about 450 MB of peak RSS); a search caches them on its hits only, as before.
+        shared: dict[Any, Any] = {}
+        self.kinds = [shared.setdefault(k, k) for k in (kind_of(r.classes) for r in resources)]
+        self.jurisdictions = [_shared(r.jurisdictions, shared) for r in resources]
+        self.lists = [_shared(r.lists, shared) for r in resources]
+        rank = {name: i for i, name in enumerate(PREFERRED)}  # Resource.order
+        kinds, last = self.kinds, len(PREFERRED)
+        self.by_position = sorted(range(len(resources)), key=lambda n: (
+            rank.get(kinds[n], last), len(resources[n].label()), resources[n].iri))  # order, label_length, iri
+        self.position = [0] * len(resources)
+        for place, n in enumerate(self.by_position):
+            self.position[n] = place
+        self.code_room = 1 + max([MAX_QUERY, *(len(t) for _, t, kind, _ in self.docs if kind == CODE)])
 
     def _add(self, iri: str, prop: str, lit: Any, seen: set[tuple[int, str, int]]) -> None:
         text = lit.value
@@ -193,7 +243,7 @@ class TextIndex:
         if (n, text, kind) in seen:
             return
         seen.add((n, text, kind))
-        self.docs.append((n, text, kind))
+        self.docs.append((n, text, kind, _folded(text, kind)))
         d = len(self.docs) - 1
         for term in _terms(text):
             self.postings[term].add(d)
@@ -254,15 +304,6 @@ class TextIndex:
                 i += 1
         return out
 
-    def _tier(self, text: str, kind: int, needle: str, key: str) -> int:
-        if kind == CODE:
-            ck = code_key(text)
-            return 0 if ck == key else 1 if ck.startswith(key) else 4
-        if kind == LABEL:
-            lowered = norm(text)
-            return 2 if lowered == needle else 3 if needle in lowered else 4
-        return 5
-
     def matches(self, text: str) -> dict[int, tuple[int, str]]:
         """Every resource matching the text, unordered: {resource number: (tier, the text it matched)}; each
         query term must match one field."""
@@ -277,10 +318,18 @@ class TextIndex:
                 break
         needle, key = norm(text).strip(), code_key(text)
         best: dict[int, tuple[int, str]] = {}
-        for d in hits or ():
-            n, doc_text, kind = self.docs[d]
-            tier = self._tier(doc_text, kind, needle, key)
-            if n not in best or (tier, len(doc_text)) < (best[n][0], len(best[n][1])):
+        every = self.docs
+        for d in hits or ():  # the tiers inline, on the texts folded at build (_folded): run per hit of a search
+            n, doc_text, kind, folded = every[d]
+            if kind == LABEL:
+                lowered = doc_text.lower() if folded is None else folded
+                tier = 2 if lowered == needle else 3 if needle in lowered else 4
+            elif kind == CODE:
+                tier = 0 if folded == key else 1 if folded.startswith(key) else 4  # type: ignore[union-attr]
+            else:
+                tier = 5
+            old = best.get(n)
+            if old is None or (tier, len(doc_text)) < (old[0], len(old[1])):
                 best[n] = (tier, doc_text)
         for n in self.codes.get(key, ()):  # "8112.92" is one word the postings know only as 811292
             best[n] = (0, next((c for c in self.resources[n].codes if code_key(c) == key), key))
@@ -288,14 +337,16 @@ class TextIndex:
 
     def ranked(self, best: dict[int, tuple[int, str]], among: Iterable[int], first: int | None = None) -> list[Hit]:
         """The hits among these resources, best first: all of them, or only the `first` best (a page needs
-        those only: sorting every hit of a common word was most of a search's time at 5M quads)."""
-        def rank(n: int) -> tuple[int, int, int, int, str]:
-            tier, matched = best[n]
-            r = self.resources[n]
-            return tier, len(matched) if tier <= 1 else 0, r.order, r.label_length, r.iri
+        those only: sorting every hit of a common word was most of a search's time at 5M quads).
 
-        order = sorted(among, key=rank) if first is None else heapq.nsmallest(first, among, key=rank)
-        return [Hit(self.resources[n], *best[n]) for n in order]
+        Best first is by (tier, the matched code's length for a code tier, kind, label length, IRI), each
+        rank one integer: ((tier * code_room + code length) * resources + position), compared in C."""
+        size, room, position = len(self.position), self.code_room, self.position
+        keys = [((tier * room + (len(matched) if tier <= 1 else 0)) * size + position[n])
+                for n in among for tier, matched in (best[n],)]
+        order = sorted(keys) if first is None else heapq.nsmallest(first, keys)
+        by_position = self.by_position
+        return [Hit(self.resources[n], *best[n]) for n in (by_position[k % size] for k in order)]
 
     def query(self, text: str) -> list[Hit]:
         """Every resource matching the text, best first."""
@@ -330,36 +381,57 @@ def _keep(r: Resource, filters: dict[str, str | None], skip: str | None = None) 
     return True
 
 
-def facet_counts(hits: Iterable[Resource], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
-    """Per facet, the count of each value among the hits that pass every OTHER active filter.
+def facet_counts(index: TextIndex, hits: list[int], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
+    """Per facet, the count of each value among the hits (resource numbers) that pass every OTHER active filter.
 
     A hit that passes every active filter counts in every facet, one that fails exactly one filter counts in that
-    filter's facet only, one that fails two counts nowhere. Counted by Counter over iterators (C), not per hit
-    in Python: a search counts every hit (tens of thousands for a common word at 5M quads)."""
+    filter's facet only, one that fails two counts nowhere. Counted by Counter over maps of the index's lists
+    (C), not per hit in Python: a search counts every hit (tens of thousands for a common word at 5M quads)."""
     active = [name for name in FACETS if filters.get(name)]
-    passing: list[Resource] = []
-    failing: dict[str, list[Resource]] = {name: [] for name in FACETS}
+    passing: list[int] = []
+    failing: dict[str, list[int]] = {name: [] for name in FACETS}
     if not active:
-        passing = list(hits)
-    for r in hits if active else ():
+        passing = hits
+    for n in hits if active else ():
+        r = index.resources[n]
         failed = [name for name in active if not _keep(r, {name: filters[name]})]
         if not failed:
-            passing.append(r)
+            passing.append(n)
         elif len(failed) == 1:
-            failing[failed[0]].append(r)
+            failing[failed[0]].append(n)
     day = filters.get("as_of")
     out: dict[str, Counter[str]] = {}
     for name in FACETS:
         counted = passing + failing[name] if failing[name] else passing
         if name == "kind":
-            out[name] = Counter(r.kind for r in counted)
+            out[name] = Counter(map(index.kinds.__getitem__, counted))
         elif name == "jurisdiction":
-            out[name] = Counter(chain.from_iterable(r.jurisdictions for r in counted))
+            out[name] = _count(map(index.jurisdictions.__getitem__, counted))
         elif name == "list":
-            out[name] = Counter(chain.from_iterable(r.lists for r in counted))
+            out[name] = _count(map(index.lists.__getitem__, counted))
         else:
-            out[name] = Counter(_state(r.in_force(day)) for r in counted) if day else Counter()
+            out[name] = Counter(_state(index.resources[n].in_force(day)) for n in counted) if day else Counter()
     return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in out.items()}
+
+
+def _shared(values: set[str], shared: dict[Any, Any]) -> Shared:
+    """A resource's facet values as one shared object: None, the one value, or a sorted tuple of them."""
+    if not values:
+        return None
+    value: Shared = next(iter(values)) if len(values) == 1 else tuple(sorted(values))
+    return shared.setdefault(value, value)
+
+
+def _count(values: Iterable[Shared]) -> Counter[str]:
+    """Counter over the values of every hit: the shared objects counted first (in C), tuples spread after."""
+    counted: Counter[str] = Counter()
+    for value, k in Counter(values).items():
+        if isinstance(value, str):
+            counted[value] += k
+        elif value is not None:
+            for v in value:
+                counted[v] += k
+    return counted
 
 
 def _state(in_force: bool | None) -> str:
@@ -371,7 +443,7 @@ def faceted(index: TextIndex, text: str, filters: dict[str, str | None], offset:
     """How many hits pass the filters, the page of them asked for (best first), and the facet counts."""
     best = index.matches(text)
     resources = index.resources
-    facets = facet_counts((resources[n] for n in best), filters)
+    facets = facet_counts(index, list(best), filters)
     kept = [n for n in best if _keep(resources[n], filters)] if any(filters.values()) else list(best)
     page = index.ranked(best, kept, None if limit is None else offset + limit)[offset:]
     return len(kept), page, facets
