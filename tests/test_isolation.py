@@ -8,6 +8,7 @@ a burst of 32 REST requests that each cost a query (new `as_of` dates defeat the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -123,3 +125,49 @@ def test_handlers_run_on_a_few_threads_and_the_rest_wait_on_the_loop(server: Ser
     assert max(seen) == allowed  # the burst used every thread it may
     assert {st for st, _ in answered["rest"]} <= {200, 429} and any(st == 200 for st, _ in answered["rest"])
     assert {st for st, _ in answered["health"]} == {200}
+
+
+def test_views_and_pages_never_hold_every_handler_thread() -> None:
+    """Graph views and pages together enter the application at most `slow_threads` at a time; a REST request
+    admitted meanwhile goes straight in, instead of waiting behind them for one of the few handler threads."""
+    from exportgraph.api.limits import ClassLimitMiddleware
+
+    inside: Counter[str] = Counter()
+    most: Counter[str] = Counter()
+    release = asyncio.Event()
+
+    async def application(scope: Any, receive: Any, send: Any) -> None:
+        kind = "slow" if scope["path"].startswith(("/views/", "/item/")) else "rest"
+        inside[kind] += 1
+        most[kind] = max(most[kind], inside[kind])
+        try:
+            if kind == "slow":
+                await release.wait()
+        finally:
+            inside[kind] -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def sink(message: Any) -> None:
+        return None
+
+    async def call(middleware: ClassLimitMiddleware, path: str) -> None:
+        await middleware({"type": "http", "path": path}, lambda: None, sink)  # type: ignore[arg-type,return-value]
+
+    async def main() -> tuple[Counter[str], bool]:
+        middleware = ClassLimitMiddleware(application, {"views": 2, "pages": 4, "api": 8, "cheap": 4}, wait_s=5,
+                                          slow_threads=2)
+        slow = [asyncio.create_task(call(middleware, p)) for p in ["/views/a", "/views/b", "/item/x", "/item/y"]]
+        await asyncio.sleep(0.05)
+        rest_done = False
+        try:
+            await asyncio.wait_for(call(middleware, "/api/entries"), timeout=1)  # not behind the slow ones
+            rest_done = True
+        finally:
+            release.set()
+            await asyncio.gather(*slow)
+        return most, rest_done
+
+    seen, rest_done = asyncio.run(main())
+    assert rest_done
+    assert seen["slow"] == 2, seen  # two views and pages at most inside at once, out of four admitted
