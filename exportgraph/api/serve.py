@@ -143,8 +143,10 @@ def _bound(family: socket.AddressFamily, kind: socket.SocketKind, proto: int, ad
 
 
 def _warm(app: object) -> None:
-    """Build the text index in the background, so that the first search does not wait for it; then freeze
-    what start-up made (about a million objects) out of the garbage collector's sight (see api/pauses.py)."""
+    """Build the text index in the background, so that the first search does not wait for it (already built
+    before the fork, except for one web process over a remote store); then freeze what this web process's
+    start-up made out of the garbage collector's sight. The load itself was frozen before the fork
+    (before_fork): the full collection here does not walk it (see api/pauses.py)."""
     import threading
 
     from exportgraph.api import pauses
