@@ -109,6 +109,10 @@ class Settings:
         "Log a line per request (uvicorn's access log). Off by default: at thousands of requests a second it "
         "costs about a tenth of the time of a SPARQL lookup and grows the log without bound; errors are logged "
         "either way."))
+    sync_lane: bool = field(default=True, metadata=_help(
+        "Answer a plain /sparql query that needs no worker, and GET /api/health, inside the HTTP protocol as "
+        "soon as the whole request is read, without uvicorn's per-request task (api/synclane.py); off: every "
+        "request takes uvicorn's way. Off with access_log."))
     header_timeout_s: float = field(default=10.0, metadata=_help(
         "Longest a client may take to send a request line and headers; then 408 and the connection is closed."))
     health_timeout_s: float = field(default=1.0, metadata=_help(

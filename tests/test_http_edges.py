@@ -367,3 +367,87 @@ def test_a_download_being_written_survives_a_build(tmp_path: Path) -> None:
     build(data, out)
     assert not writing.exists()
 
+
+
+# ---------------------------------------------------------------- the synchronous lane (api/synclane.py)
+
+
+def read_answer(sock: socket.socket) -> tuple[bytes, list[bytes], bytes]:
+    """One answer on a kept-alive connection: status line, header lines (Date left out), body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    length = next(int(v) for k, _, v in (line.partition(b": ") for line in lines) if k.lower() == b"content-length")
+    while len(body) < length:
+        body += sock.recv(65536)
+    assert len(body) == length
+    return status, [line for line in lines if not line.lower().startswith(b"date:")], body
+
+
+LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/exportgraph/id/regime/nsg> ?p ?o }"
+
+
+def lane_requests() -> list[bytes]:
+    from urllib.parse import quote
+
+    query = LOOKUP.encode()
+    form = b"query=" + quote(LOOKUP).encode()
+    accept = b"Accept: application/sparql-results+json\r\n"
+    return [
+        b"GET /sparql?query=%s HTTP/1.1\r\nHost: x\r\n%s\r\n" % (quote(LOOKUP).encode(), accept),
+        post_head(len(query), accept) + query,
+        post_head(len(query), b"Accept: text/csv\r\n") + query,
+        (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+         b"Content-Length: %d\r\n%s\r\n%s" % (len(form), accept, form)),
+        b"GET /sparql?query=SELEC HTTP/1.1\r\nHost: x\r\n\r\n",  # not anchored: a worker's syntax error, 400
+        b"GET /sparql?query=ASK%7B%7D&default-graph-uri=x HTTP/1.1\r\nHost: x\r\n\r\n",  # refused: 400
+        post_head(len(query), b"Accept: image/png\r\n") + query,  # nothing acceptable: 406
+    ]
+
+
+def test_the_sync_lane_answers_as_uvicorns_cycle_does(service: Service) -> None:
+    """Each request sent whole (the lane's) and in two writes (h11 and the ASGI cycle's, as before the lane):
+    the same status, headers and body. The service counts as answered at once only the whole ones, and of
+    those not the one that is not anchored (its syntax error is the worker's to find: the lane declines it)."""
+
+    def at_once(sock: socket.socket) -> int:
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, _, body = read_answer(sock)
+        assert status == b"HTTP/1.1 200 OK", body
+        return int(json.loads(body)["checks"]["sparql"]["at_once"])
+
+    with connect(service) as sock:  # one connection: one web process, whose count health gives
+        before = at_once(sock)
+        for request in lane_requests():
+            sock.sendall(request)
+            whole = read_answer(sock)
+            sock.sendall(request[:20])
+            time.sleep(0.05)
+            sock.sendall(request[20:])
+            split = read_answer(sock)
+            assert whole == split, request
+        after = at_once(sock)
+        statuses = set()
+        for request in lane_requests():
+            sock.sendall(request)
+            statuses.add(read_answer(sock)[0].split()[1])
+        assert statuses == {b"200", b"400", b"406"}
+    assert after - before == len(lane_requests()) - 1
+
+
+def test_health_through_the_lane_has_the_chains_headers(service: Service) -> None:
+    with connect(service) as sock:
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        whole = read_answer(sock)
+        sock.sendall(b"GET /api/he")
+        time.sleep(0.05)
+        sock.sendall(b"alth HTTP/1.1\r\nHost: x\r\n\r\n")
+        split = read_answer(sock)
+    assert whole[0] == split[0] == b"HTTP/1.1 200 OK"
+    assert [h for h in whole[1] if not h.startswith(b"content-length")] == \
+        [h for h in split[1] if not h.startswith(b"content-length")]
+    assert json.loads(whole[2]).keys() == json.loads(split[2]).keys()

@@ -14,18 +14,21 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 import exportgraph
-from exportgraph.api import limits, memory, pauses
+from exportgraph.api import limits, memory, pauses, synclane
 from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath, SparqlFront
 from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
-from exportgraph.api.routes.meta import health_asgi
+from exportgraph.api.routes.meta import health_asgi, health_parts
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
+from exportgraph.api.synclane import Answer, Lane
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/api/health"
+HEALTH_PATH_BYTES = HEALTH_PATH.encode()
+SPARQL_PATH_BYTES = SPARQL_PATH.encode()
 
 DESCRIPTION = """A comparative knowledge graph of export controls on sensitive goods: China, the United States,
 the European Union, Japan and the multilateral regimes. REST endpoints answer convergence and divergence
@@ -50,6 +53,7 @@ def _in_front(app: FastAPI, settings: Settings, monitor: Callable[[], StoreMonit
         sparql = SparqlFront(wrapped(StoreGate(SparqlFastPath(whole), monitor=monitor)), settings.max_body_bytes,
                              settings.max_url_length, gated=lambda: monitor() is not None)
         health = wrapped(health_asgi)  # the store gate lets health through (storestatus.OPEN)
+        app.state.sparql_front = sparql  # for the synchronous lane (lane, below)
 
         async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http":
@@ -81,6 +85,27 @@ def served(app: FastAPI) -> ASGIApp:
         await app(scope, receive, send)
 
     return door
+
+
+def lane(app: FastAPI) -> Lane:
+    """What the protocol's synchronous lane (api/synclane.py) may answer at once: a /sparql query that the
+    inline evaluator takes, as SparqlFront would answer it, and GET /api/health, as the chain would (its
+    headers and the hygiene's). None for anything else: the request then goes to uvicorn's cycle and `served`."""
+
+    def answer(request: synclane.Request) -> Answer | None:
+        if request.path == SPARQL_PATH_BYTES:
+            if app.middleware_stack is None:
+                app.middleware_stack = app.build_middleware_stack()
+            front: SparqlFront = app.state.sparql_front
+            answer = front.answer_now(app, request)
+            front.answered_now += answer is not None
+            return answer
+        if request.path == HEALTH_PATH_BYTES and request.method == "GET" and not request.query:
+            code, headers, body = health_parts(app)
+            return Answer(code, headers + limits.ALWAYS, body)
+        return None
+
+    return answer
 
 
 def create_app(settings: Settings | None = None, state: GraphState | None = None) -> FastAPI:

@@ -20,7 +20,8 @@ from typing import Any
 from starlette.datastructures import QueryParams
 
 from exportgraph.api.limits import ALWAYS, ASGIApp, Message, Receive, Scope, Send
-from exportgraph.api.routes.sparql import CORS, REPLY_HEADERS, Reply, answer_query, parse_query_request
+from exportgraph.api.routes.sparql import CORS, REPLY_HEADERS, Reply, answer_now, answer_query, parse_query_request
+from exportgraph.api.synclane import Answer, Request
 from exportgraph.exc import ExportGraphError, InternalError
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class SparqlFront:
         self.max_body_bytes = max_body_bytes
         self.max_url_length = max_url_length
         self.gated = gated
+        self.answered_now = 0  # requests the synchronous lane answered from here (/api/health: sparql.at_once)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = self._usual(scope)
@@ -94,6 +96,33 @@ class SparqlFront:
             await _send_error(_secured(send), InternalError("internal error (logged on the server)"), scope)
             return
         await _send_reply(send, reply, ALWAYS)
+
+    def answer_now(self, app: Any, request: Request) -> Answer | None:
+        """The answer to a whole request the synchronous lane read (api/synclane.py), made on this thread as
+        __call__ would make it, when the query is one for the inline evaluator; None for anything else, which
+        then goes through __call__ (and its chain) as usual."""
+        if self.gated() or len(request.path) + len(request.query) + 1 > self.max_url_length:
+            return None
+        if len(request.body) > self.max_body_bytes:
+            return None
+        method = request.method
+        try:
+            params = QueryParams(request.query).multi_items() if request.query else []
+            text, in_url, params = parse_query_request(method, params, request.headers.get(b"content-type", ""),
+                                                       request.body)
+            if text is None:
+                return None  # the service description
+            reply = answer_now(app, request.headers.get(b"accept"), text, in_url, params)
+        except ExportGraphError as exc:
+            headers, body = error_parts(exc, method, PATH)
+            return Answer(exc.status, headers + ALWAYS, body)
+        except Exception:  # noqa: BLE001 - as the application's own handler: logged, never sent to the client
+            log.exception("unhandled error on %s %s", method, PATH)
+            headers, body = error_parts(InternalError("internal error (logged on the server)"), method, PATH)
+            return Answer(500, headers + ALWAYS, body)
+        if reply is None:
+            return None
+        return Answer(200, reply_headers(reply, ALWAYS), reply.body)
 
     def _usual(self, scope: Scope) -> dict[bytes, str] | None:
         """The request's headers if the chain would let it through untouched, else None."""
@@ -164,25 +193,33 @@ def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
 _REPLY_HEADERS = _encoded(REPLY_HEADERS)
 
 
-async def _send_reply(send: Send, reply: Reply, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+def reply_headers(reply: Reply, extra: list[tuple[bytes, bytes]] | None = None) -> list[tuple[bytes, bytes]]:
     headers = _REPLY_HEADERS.copy() if reply.headers is REPLY_HEADERS else _encoded(reply.headers)
     headers += [(b"content-length", str(len(reply.body)).encode()),
                 (b"content-type", reply.media_type.encode("latin-1"))]
     if extra:
         headers += extra
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": reply.body})
+    return headers
 
 
-async def _send_error(send: Send, exc: ExportGraphError, scope: Scope) -> None:
+def error_parts(exc: ExportGraphError, method: str, path: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
     """As routes/sparql.py's error_response: the family's JSON, CORS, Retry-After where it applies."""
     if exc.status >= 500:
-        log.warning("%s %s: %s", scope["method"], scope["path"], exc.message)
+        log.warning("%s %s: %s", method, path, exc.message)
     body = json.dumps({"error": type(exc).__name__, "detail": exc.message}, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
     headers: list[Any] = [(k.lower().encode("latin-1"), v.encode("latin-1"))
                           for k, v in {**CORS, **exc.headers()}.items()]
     headers += [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+    return headers, body
+
+
+async def _send_reply(send: Send, reply: Reply, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": reply_headers(reply, extra)})
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+async def _send_error(send: Send, exc: ExportGraphError, scope: Scope) -> None:
+    headers, body = error_parts(exc, scope["method"], scope["path"])
     await send({"type": "http.response.start", "status": exc.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-

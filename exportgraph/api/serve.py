@@ -80,15 +80,16 @@ def before_fork(settings: Settings, state: GraphState) -> None:
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
     import uvicorn
 
-    from exportgraph.api.app import create_app, served
+    from exportgraph.api.app import create_app, lane, served
     from exportgraph.api.protocol import with_header_timeout
 
     app = create_app(settings, state)
     _warm(app)
+    max_head = settings.max_url_length + 16384
     config = uvicorn.Config(served(app), host=settings.host, port=settings.port, log_level="info",
-                            access_log=settings.access_log,
-                            h11_max_incomplete_event_size=settings.max_url_length + 16384,
-                            http=with_header_timeout(settings.header_timeout_s))
+                            access_log=settings.access_log, h11_max_incomplete_event_size=max_head,
+                            http=with_header_timeout(settings.header_timeout_s,
+                                                                     lane(app) if settings.sync_lane else None, max_head))
     server = uvicorn.Server(config)
     app.state.supervised = True  # `serve`'s parent replaces this process should it end (api/processes.py)
     # Called on a runaway query in a thread: stop accepting, finish the requests held, exit; the parent forks anew.

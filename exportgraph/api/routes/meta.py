@@ -51,6 +51,9 @@ def sparql_check(app: FastAPI) -> dict[str, Any]:
     inline = getattr(app.state, "sparql_inline", None)
     if inline is not None:
         found["inline"] = inline.health()
+    front = getattr(app.state, "sparql_front", None)
+    if front is not None:  # queries answered inside the HTTP protocol (api/synclane.py)
+        found["at_once"] = front.answered_now
     return found
 
 
@@ -97,13 +100,18 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=code, headers={"Cache-Control": "no-store"})
 
 
+def health_parts(app: FastAPI) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """/api/health's status, headers and body, ready to send."""
+    code, body = health_answer(app)
+    data = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return code, [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                  (b"cache-control", b"no-store")], data
+
+
 async def health_asgi(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     """GET /api/health as a bare ASGI handler (the app's hygiene and limits wrap it, see api/app.py)."""
-    code, body = health_answer(scope["app"])
-    data = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    await send({"type": "http.response.start", "status": code,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
-                            (b"cache-control", b"no-store")]})
+    code, headers, data = health_parts(scope["app"])
+    await send({"type": "http.response.start", "status": code, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
 

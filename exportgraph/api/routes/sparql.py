@@ -42,7 +42,7 @@ from exportgraph.sparql.admission import Admission
 from exportgraph.sparql.guard import UPDATES_REFUSED, Checked, inspect
 from exportgraph.sparql.inline import InlineEvaluator
 from exportgraph.sparql.inprocess import InProcessEvaluator
-from exportgraph.sparql.jobs import Job
+from exportgraph.sparql.jobs import Answer, Job
 from exportgraph.sparql.workers import EngineConfig, Lanes, NotAcceptable, WorkerPool, raise_for
 
 log = logging.getLogger(__name__)
@@ -211,9 +211,7 @@ async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool
         checked = _prechecked(text, settings.max_query_length, settings.max_nesting, in_url)
     else:  # 20,000 characters of one-character tokens take ~30 ms: not on the event loop
         checked = await asyncio.to_thread(_prechecked, text, settings.max_query_length, settings.max_nesting, in_url)
-    results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
-    pool = get_pool(app)
-    job = Job(checked.text, results, graph, settings.max_rows)
+    job = _job(app, accept, checked, params)
     inline: InlineEvaluator | None = app.state.sparql_inline
     if inline is not None and inline.wants(checked):
         answer = inline.run(job)  # anchored or known quick: no hand-off (sparql/inline.py)
@@ -221,9 +219,34 @@ async def answer_query(app: FastAPI, accept: str | None, text: str, in_url: bool
         admission: Admission = app.state.sparql_admission
         async with admission.slot():
             started = time.monotonic()
-            answer = await pool.run(job)
+            answer = await get_pool(app).run(job)
         if inline is not None:
             inline.answered(job, answer, time.monotonic() - started)
+    return _reply(app, answer)
+
+
+def answer_now(app: FastAPI, accept: str | None, text: str, in_url: bool,
+               params: list[tuple[str, str]]) -> Reply | None:
+    """answer_query's answer on this thread, for a query the inline evaluator takes; None for any other
+    (too long to judge on the event loop, or one for the workers): answer_query is then the way."""
+    if len(text) > INLINE_GUARD_CHARS:
+        return None
+    settings: Settings = app.state.settings
+    checked = _prechecked(text, settings.max_query_length, settings.max_nesting, in_url)
+    job = _job(app, accept, checked, params)
+    inline: InlineEvaluator | None = app.state.sparql_inline
+    if inline is None or not inline.wants(checked):
+        return None
+    return _reply(app, inline.run(job))
+
+
+def _job(app: FastAPI, accept: str | None, checked: Checked, params: list[tuple[str, str]]) -> Job:
+    results, graph = choose_formats(accept, [v for k, v in params if k == "format"])
+    get_pool(app)  # made at the first query, with the inline evaluator beside it
+    return Job(checked.text, results, graph, app.state.settings.max_rows)
+
+
+def _reply(app: FastAPI, answer: Answer) -> Reply:
     if answer.status == 422 and _store_down(app):  # stopped at the deadline because the store hung: say so
         raise StoreTimeout("the remote store did not answer in time; try again shortly")
     raise_for(answer)
