@@ -74,7 +74,7 @@ class HeaderTimeoutProtocol(H11Protocol):
         conn = self.conn
         if (conn.their_state is not h11.IDLE or conn.our_state is not h11.IDLE or conn.trailing_data[0]
                 or (self.cycle is not None and not self.cycle.response_complete) or self.access_log
-                or self.transport.is_closing()):
+                or self.transport.is_closing() or self.flow.write_paused):  # a client that does not read: h11's
             return False
         request = synclane.parse(data, self.lane_max_head)
         if request is None:
