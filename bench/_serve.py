@@ -25,6 +25,44 @@ from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
 
 
+def _nice_keeper(level: int) -> None:
+    import threading
+    import time
+
+    supervisor = os.getpid()
+
+    def keep() -> None:
+        me = os.getpid()
+        done: set[int] = set()
+        while True:
+            time.sleep(0.5)
+            tids = [int(t) for t in os.listdir(f"/proc/{me}/task") if int(t) != me]
+            pids = []
+            for tid in os.listdir(f"/proc/{me}/task"):
+                try:
+                    pids += [int(c) for c in open(f"/proc/{me}/task/{tid}/children").read().split()]
+                except OSError:
+                    pass
+            for pid in pids:
+                try:
+                    tids += [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+                except OSError:
+                    pass
+            for tid in tids:
+                if tid not in done:
+                    try:
+                        os.setpriority(os.PRIO_PROCESS, tid, level)
+                        done.add(tid)
+                    except OSError:
+                        pass
+
+    def child() -> None:
+        if os.getppid() == supervisor:
+            threading.Thread(target=keep, daemon=True).start()
+
+    os.register_at_fork(after_in_child=child)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--build-dir", type=Path, required=True)
@@ -44,6 +82,9 @@ def main() -> None:
 
         watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
                       trim=bool(os.environ.get("BENCH_TRIM_PROBE")), types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
+    if os.environ.get("BENCH_NICE"):  # experiment: web processes' threads but the event loop's, and every
+        # process they start, at this niceness
+        _nice_keeper(int(os.environ["BENCH_NICE"]))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 

@@ -7,6 +7,7 @@ regular expression whose counted repetitions explode is refused before it reache
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -114,3 +115,26 @@ def test_an_exploding_regex_is_refused_at_once(http: httpx.Client) -> None:
     assert took < 0.5
     r, _ = timed(http, 'SELECT ?o WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "^3B0{2}1$") } LIMIT 1')
     assert r.status_code == 200, r.text
+
+
+def test_a_heavy_query_runs_at_low_cpu_priority_and_a_light_one_does_not(http: httpx.Client,
+                                                                          laned_app: FastAPI) -> None:
+    from exportgraph.sparql.lanes import HEAVY_NICE
+
+    def niceness(pid: int) -> int:
+        return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[16])
+
+    light = pool(laned_app).pids()
+    assert light and all(niceness(pid) == os.getpriority(os.PRIO_PROCESS, 0) for pid in light)
+    with ThreadPoolExecutor(1) as ex:
+        running = ex.submit(timed, http, f"{PRODUCT} # lanes-nice")
+        deadline = time.monotonic() + BUDGET_S + 3
+        heavy: set[int] = set()
+        while not heavy and time.monotonic() < deadline:
+            time.sleep(0.1)
+            heavy = pool(laned_app).heavy.pids()
+        assert heavy, "the query never reached the heavy lane"
+        time.sleep(0.2)
+        assert all(niceness(pid) >= HEAVY_NICE for pid in heavy), [niceness(pid) for pid in heavy]
+        clean_error(running.result()[0], 422)
+    idle(laned_app)

@@ -10,6 +10,10 @@ it goes to the heavy lane without taking a light worker at all.
 
 Heavy runners do not keep a worker: each run forks one from the template (milliseconds) and kills it
 after the answer, so a heavy lane at rest holds no process.
+
+A heavy worker runs at niceness HEAVY_NICE: the CPU goes first to the web processes (light queries, REST,
+pages, /api/health) and the light workers, and a heavy query takes what is left. In the soak, two cartesian
+products running to their deadline would otherwise take both cores of a 2-core machine.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 from exportgraph.sparql.jobs import Answer, Job, too_slow
 
 log = logging.getLogger(__name__)
+HEAVY_NICE = 10  # added to a heavy worker's niceness (0-19: lower priority; raising it back needs privilege)
 
 
 @dataclass
@@ -70,6 +75,19 @@ class HeavyDigests:
             self._seen[self._key(text)] = None
             while len(self._seen) > self.size:
                 self._seen.popitem(last=False)
+
+
+def lower_priority(pid: int | None) -> None:
+    """Every thread of the process `pid` at HEAVY_NICE (Linux gives each thread its own niceness)."""
+    if pid is None:
+        return
+    try:
+        threads = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]  # no /proc: the main thread, which evaluates the query
+    for tid in threads:
+        with contextlib.suppress(OSError):  # it ended meanwhile
+            os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), HEAVY_NICE))
 
 
 def kill_worker(pid: int | None, conn: Connection | None) -> None:
@@ -194,6 +212,7 @@ class HeavyLane:
         else:
             with self._lock:
                 self._running[index] = entry.pid or 0
+        lower_priority(entry.pid)
         conn = entry.conn
         assert conn is not None
         limit = self.timeout_s
