@@ -5,6 +5,8 @@ is only read).
     python bench/_serve.py --build-dir /tmp/bench-build --data-dir data --port 8765
 
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
+BENCH_SHARED_LOAD=1 loads the store here, once, shared by the web processes copy-on-write (before mem15: each
+web process now loads its own, api/serve.py).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
 BENCH_MEMWATCH=<dir> writes RSS, glibc malloc and gc counts there every 20 s (BENCH_MEMWATCH_TYPES=1: live objects
@@ -20,7 +22,7 @@ import os
 from pathlib import Path
 
 from exportgraph.api import memory
-from exportgraph.api.serve import bind, serve_loaded
+from exportgraph.api.serve import bind, prepare, serve_loaded
 from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
 
@@ -54,7 +56,9 @@ def main() -> None:
         pauses.install = pauses.settle = lambda: None  # type: ignore[assignment]
     settings = Settings.from_env(build_dir=args.build_dir, data_dir=args.data_dir, host=args.host, port=args.port)
     memory.limit_arenas(settings.malloc_arena_max)  # as serve() does, before the load
-    serve_loaded(settings, load_state(settings), bind(args.host, args.port, settings.web_processes))
+    # BENCH_SHARED_LOAD=1: the "before" of the memory figures: the store loaded once here and shared copy-on-write
+    source = load_state(settings) if os.environ.get("BENCH_SHARED_LOAD") else prepare(settings)
+    serve_loaded(settings, source, bind(args.host, args.port, settings.web_processes))
 
 
 if __name__ == "__main__":
