@@ -44,8 +44,13 @@ def main() -> None:
     if os.environ.get("BENCH_MEMWATCH"):
         from _memwatch import watch as watch_memory
 
-        watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
-                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")), types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
+        def watch_here(out: Path) -> None:
+            watch_memory(out, trace=bool(os.environ.get("BENCH_TRACEMALLOC")), trim=bool(os.environ.get("BENCH_TRIM_PROBE")),
+                         types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
+
+        watch_here(Path(os.environ["BENCH_MEMWATCH"]))
+        # threads do not survive fork: each web process watches its own memory, in <dir>.<pid>
+        os.register_at_fork(after_in_child=lambda: watch_here(Path(f"{os.environ['BENCH_MEMWATCH']}.{os.getpid()}")))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 
