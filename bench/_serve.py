@@ -5,6 +5,8 @@ is only read).
     python bench/_serve.py --build-dir /tmp/bench-build --data-dir data --port 8765
 
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
+BENCH_SHARED_LOAD=1 loads the store here, once, shared by the web processes copy-on-write (before mem15: each
+web process now loads its own, api/serve.py).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
 BENCH_MEMWATCH=<dir> writes RSS, glibc malloc and gc counts there every 20 s (BENCH_MEMWATCH_TYPES=1: live objects
@@ -20,47 +22,9 @@ import os
 from pathlib import Path
 
 from exportgraph.api import memory
-from exportgraph.api.serve import bind, serve_loaded
+from exportgraph.api.serve import bind, prepare, serve_loaded
 from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
-
-
-def _nice_keeper(level: int) -> None:
-    import threading
-    import time
-
-    supervisor = os.getpid()
-
-    def keep() -> None:
-        me = os.getpid()
-        done: set[int] = set()
-        while True:
-            time.sleep(0.5)
-            tids = [int(t) for t in os.listdir(f"/proc/{me}/task") if int(t) != me]
-            pids = []
-            for tid in os.listdir(f"/proc/{me}/task"):
-                try:
-                    pids += [int(c) for c in open(f"/proc/{me}/task/{tid}/children").read().split()]
-                except OSError:
-                    pass
-            for pid in pids:
-                try:
-                    tids += [int(t) for t in os.listdir(f"/proc/{pid}/task")]
-                except OSError:
-                    pass
-            for tid in tids:
-                if tid not in done:
-                    try:
-                        os.setpriority(os.PRIO_PROCESS, tid, level)
-                        done.add(tid)
-                    except OSError:
-                        pass
-
-    def child() -> None:
-        if os.getppid() == supervisor:
-            threading.Thread(target=keep, daemon=True).start()
-
-    os.register_at_fork(after_in_child=child)
 
 
 def main() -> None:
@@ -80,11 +44,13 @@ def main() -> None:
     if os.environ.get("BENCH_MEMWATCH"):
         from _memwatch import watch as watch_memory
 
-        watch_memory(Path(os.environ["BENCH_MEMWATCH"]), trace=bool(os.environ.get("BENCH_TRACEMALLOC")),
-                      trim=bool(os.environ.get("BENCH_TRIM_PROBE")), types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
-    if os.environ.get("BENCH_NICE"):  # experiment: web processes' threads but the event loop's, and every
-        # process they start, at this niceness
-        _nice_keeper(int(os.environ["BENCH_NICE"]))
+        def watch_here(out: Path) -> None:
+            watch_memory(out, trace=bool(os.environ.get("BENCH_TRACEMALLOC")), trim=bool(os.environ.get("BENCH_TRIM_PROBE")),
+                         types=bool(os.environ.get("BENCH_MEMWATCH_TYPES")))
+
+        watch_here(Path(os.environ["BENCH_MEMWATCH"]))
+        # threads do not survive fork: each web process watches its own memory, in <dir>.<pid>
+        os.register_at_fork(after_in_child=lambda: watch_here(Path(f"{os.environ['BENCH_MEMWATCH']}.{os.getpid()}")))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 
@@ -95,7 +61,9 @@ def main() -> None:
         pauses.install = pauses.settle = lambda: None  # type: ignore[assignment]
     settings = Settings.from_env(build_dir=args.build_dir, data_dir=args.data_dir, host=args.host, port=args.port)
     memory.limit_arenas(settings.malloc_arena_max)  # as serve() does, before the load
-    serve_loaded(settings, load_state(settings), bind(args.host, args.port, settings.web_processes))
+    # BENCH_SHARED_LOAD=1: the "before" of the memory figures: the store loaded once here and shared copy-on-write
+    source = load_state(settings) if os.environ.get("BENCH_SHARED_LOAD") else prepare(settings)
+    serve_loaded(settings, source, bind(args.host, args.port, settings.web_processes))
 
 
 if __name__ == "__main__":

@@ -327,7 +327,9 @@ async def run_one(args: argparse.Namespace, store: str) -> dict[str, Any]:
     service = start_service(args.build_dir, port, env, log)
     try:
         await wait_health(port, 300)
-        events["rss_first_health"] = rss(service.pid)["service_mb"]  # the baseline the issue names
+        first = rss(service.pid)
+        events["rss_first_health"] = first["service_mb"]  # the baseline the issue names
+        events["rss_first_health_total"] = first["service_mb"] + first["workers_mb"]  # the whole process tree
         await warm(port)
         return await measure(args, store, port, service, remote, events) | {"service_log": str(log)}
     finally:
@@ -419,6 +421,11 @@ def report(result: dict[str, Any]) -> None:
     if first is not None:
         print(f"memory (PSS) service at its first health answer {first:.0f} MB -> end {b['service_mb']:.0f} MB "
               f"({100 * (b['service_mb'] / first - 1):+.1f}%); below, from after the warm-up requests and idle")
+    first_total = result["events"].get("rss_first_health_total")
+    if first_total is not None:
+        end_total = b["service_mb"] + b["workers_mb"]
+        print(f"memory (PSS) whole process tree at the first health answer {first_total:.0f} MB -> end "
+              f"{end_total:.0f} MB ({100 * (end_total / first_total - 1):+.1f}%)")
     total_a, total_b = a["service_mb"] + a["workers_mb"], b["service_mb"] + b["workers_mb"]
     print(f"memory (PSS) service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
           f"{a['workers_mb']:.0f} -> {b['workers_mb']:.0f} MB, total {total_a:.0f} -> {total_b:.0f} MB "
@@ -430,9 +437,9 @@ def report(result: dict[str, Any]) -> None:
     c = result["client"]
     print(f"client: {c['requests']} requests, {c['cpu_us_per_request']:.0f} us CPU each, "
           f"{100 * c['core_fraction']:.1f}% of one core")
-    if set(result["events"]) - {"rss_first_health"}:
+    if {k for k in result["events"] if not k.startswith("rss_")}:
         print("remote store (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result["events"].items()
-                                                if k != "rss_first_health"))
+                                                if not k.startswith("rss_")))
     for failure in result.get("remote_failures", []):
         print(f"remote store failure: {failure}")
 

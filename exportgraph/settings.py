@@ -55,9 +55,10 @@ class Settings:
         "Longest a SPARQL query may run; then its worker process is killed and the client gets 422 (a limit on "
         "the request, as its length is)."))
     web_processes: int = field(default=2, metadata=_help(
-        "Web processes that accept requests on the one port (forked after the graph is loaded, sharing it; "
-        "the kernel spreads connections over them): 2 lets a 2-core machine parse HTTP and run the guards on "
-        "both cores. Each has its own query_workers."))
+        "Web processes that accept requests on the one port (the kernel spreads connections over them): 2 lets "
+        "a 2-core machine parse HTTP and run the guards on both cores. Over the embedded store each loads and "
+        "indexes its own copy of the graph (about 0.65 GB of the real data each; shared, it was copied bit by "
+        "bit as it was read). Each has its own query_workers."))
     query_evaluation: str = field(default="workers", metadata=_help(
         "Where SPARQL queries that are not anchored are evaluated: `workers` (worker processes, killed at "
         "the deadline) or `in-process` (threads of the web process: no hand-off; a query past the deadline gets "

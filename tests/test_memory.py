@@ -179,3 +179,58 @@ def test_a_web_process_full_collection_copies_no_page_of_the_load(settings: Sett
     unfrozen = _copied_by_a_collection(settings.build_dir, "unfrozen")
     assert copied < 2, copied  # MB: what the collection itself allocates
     assert unfrozen > 5 * max(copied, 1), (copied, unfrozen)  # without the freeze it copies the index's pages
+
+
+# serve's parent prepares what its web processes start from (api/serve.py prepare), then forks as serve does; the
+# web process takes its state as serve's do (own_state), runs the query that reads every quad, and says how much
+# memory it shared with the parent before the query and no longer after it (copied), and how much it made private.
+FULL_SCAN = """
+import json, os, sys
+from pathlib import Path
+from exportgraph.api.serve import own_state, prepare
+from exportgraph.api.state import load_state
+from exportgraph.settings import Settings
+
+def rollup():
+    with open(f"/proc/{os.getpid()}/smaps_rollup") as fh:
+        rows = (line.split() for line in fh if line.endswith("kB\\n"))
+        return {row[0].rstrip(":"): int(row[1]) / 1024 for row in rows}
+
+settings = Settings.from_env(build_dir=Path(sys.argv[1]))
+# the counterpart: the store loaded in the parent and shared copy-on-write (serve until mem15)
+source = prepare(settings) if sys.argv[2] == "serve" else load_state(settings)
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    try:
+        state = own_state(source)
+        before = rollup()
+        rows = state.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        after = rollup()
+        out = {"copied": before["Shared_Dirty"] - after["Shared_Dirty"],
+               "private": after["Private_Dirty"] - before["Private_Dirty"], "quads": int(rows[0]["n"].value)}
+        os.write(write, json.dumps(out).encode())
+    finally:
+        os._exit(0)
+os.close(write)
+os.waitpid(pid, 0)
+print(os.read(read, 1000).decode())
+"""
+
+
+def _full_scan(build_dir: Path, mode: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", FULL_SCAN, str(build_dir), mode], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    figures: dict[str, float] = json.loads(out.stdout)
+    return figures
+
+
+def test_a_web_process_reading_every_quad_copies_no_shared_page(settings: Settings) -> None:
+    """The soak's memory growth (issue 15): a web process reading a store it shares with serve's parent copies
+    each page it reads (Oxigraph's in-memory store writes to them). Each web process now loads its own store."""
+    own = _full_scan(settings.build_dir, "serve")
+    shared = _full_scan(settings.build_dir, "shared")
+    assert own["quads"] == shared["quads"] > 100_000
+    assert own["copied"] < 5 and own["private"] < 40, own  # MB: the query's own working memory
+    assert shared["copied"] > 100, shared  # without it, the scan copies most of the store's pages

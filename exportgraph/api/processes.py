@@ -1,7 +1,7 @@
 """Web processes under a supervisor, so that both cores answer requests and a stuck process is replaced.
 
-One Python process parses HTTP and runs the guards on one core at most; `serve` loads the graph once,
-then forks `web_processes` web processes, which share the loaded store copy-on-write. Each listens on a
+One Python process parses HTTP and runs the guards on one core at most; `serve` forks `web_processes` web
+processes, each of which loads its own store over the embedded store (api/serve.py says why). Each listens on a
 socket of its own bound to the same port with SO_REUSEPORT, so that the kernel spreads new connections
 evenly: on one shared socket, the first process to wake accepted every connection of a burst (asyncio
 accepts up to its backlog at each wake-up), and 8 clients were all served by one process. Each web

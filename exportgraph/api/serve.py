@@ -12,7 +12,9 @@ from exportgraph.graph.build import build, is_current, read_manifest
 from exportgraph.settings import Settings
 
 if TYPE_CHECKING:
-    from exportgraph.api.state import GraphState
+    from exportgraph.api.state import GraphState, HeldBuild
+
+    Source = GraphState | HeldBuild
 
 log = logging.getLogger(__name__)
 
@@ -43,38 +45,72 @@ def ensure_build(settings: Settings, rebuild: bool = False) -> str:
 
 def serve(settings: Settings, rebuild: bool = False) -> None:
     from exportgraph.api import memory
-    from exportgraph.api.state import load_state
 
     memory.limit_arenas(settings.malloc_arena_max)  # before the load and its threads (api/memory.py)
     # Before the build and the load: a taken port fails at once.
     socks = bind(settings.host, settings.port, settings.web_processes)
     problem = ensure_build(settings, rebuild)
-    serve_loaded(settings, load_state(settings, problem), socks)
+    serve_loaded(settings, prepare(settings, problem), socks)
 
 
-def serve_loaded(settings: Settings, state: GraphState, socks: list[socket.socket]) -> None:
-    """The web processes over a loaded state, on bound sockets (one per web process), until told to stop."""
+def prepare(settings: Settings, problem: str = "") -> Source:
+    """What `serve`'s parent holds for its web processes. The embedded store: the build, leased, not loaded;
+    each web process loads its own store (own_state). Sharing one loaded in the parent copy-on-write did not
+    stay shared: reading Oxigraph's in-memory store writes to the pages it reads, and searches write to the
+    reference counts of the text index, so each web process copied them bit by bit (the soak: +51 % of the
+    service's memory in 180 s, then a plateau). A remote store: the state, shared (a client, and the text index
+    built once here: at millions of quads it takes minutes)."""
+    from exportgraph.api.state import hold_build, load_state
+
+    return hold_build(settings, problem) if settings.store == "embedded" else load_state(settings, problem)
+
+
+def serve_loaded(settings: Settings, source: Source, socks: list[socket.socket]) -> None:
+    """The web processes over a prepared source (a held build or a loaded state), on bound sockets (one per web
+    process), until told to stop."""
     from exportgraph.api.processes import run_forked
 
-    before_fork(settings, state)
-    # Forked after the load: the web processes share the loaded store copy-on-write, and the parent replaces
-    # one that stops (a query evaluated on a web process's event loop that runs past the deadline ends it).
-    run_forked(socks, lambda sock: _serve_one(settings, state, sock))
+    before_fork(settings, source)
+    # The parent replaces a web process that stops (a query evaluated on a web process's event loop that runs
+    # past the deadline ends it); the new one loads its own store, as the first did.
+    run_forked(socks, lambda sock: _serve_one(settings, own_state(source), sock))
 
 
-def before_fork(settings: Settings, state: GraphState) -> None:
-    """What the web processes share, made once here: the text index, then every object of the load frozen out of
-    the garbage collector's sight. Frozen before the fork, not in each web process after it: a web process's
-    first full collection walked (and wrote to) every object it inherited, and so copied every page holding one."""
+def before_fork(settings: Settings, source: Source) -> None:
+    """What the web processes share, made once here: the text index of a loaded state, then every object of the
+    load frozen out of the garbage collector's sight. Frozen before the fork, not in each web process after it:
+    a web process's first full collection walked (and wrote to) every object it inherited, and so copied every
+    page holding one. A held build shares nothing of the graph: each web process indexes its own store."""
     from exportgraph.api import pauses
+    from exportgraph.api.state import GraphState
     from exportgraph.query.textindex import index_for
 
-    if settings.web_processes > 1 or settings.store == "embedded":
+    if isinstance(source, GraphState) and (settings.web_processes > 1 or settings.store == "embedded"):
         # The text index too, once, before the fork: a web process building its own would hold the GIL for
         # seconds while it serves, and each would keep a copy. (One web process over a remote store builds
         # it in the background instead: at millions of quads it takes minutes.)
-        index_for(state.store)
+        index_for(source.store)
     pauses.settle()
+
+
+def own_state(source: Source) -> GraphState:
+    """In a web process, before it serves: a held build loaded into a store of this process's own, its text
+    index built and both frozen (api/pauses.py), so that nothing this process reads is shared with another
+    (3 s to load and 4 s to index the real data, each web process on its core); a loaded state as it is. A
+    dataset that cannot be loaded: ServeFailed, which stops `serve`."""
+    from exportgraph.api import pauses
+    from exportgraph.api.state import GraphState
+    from exportgraph.query.textindex import index_for
+
+    if isinstance(source, GraphState):
+        return source
+    try:
+        state = source.load()
+    except (OSError, SyntaxError, ValueError, ExportGraphError) as exc:
+        raise ServeFailed(f"cannot load {source.build.dataset}: {' '.join(str(exc).split())[:300]}") from None
+    index_for(state.store)
+    pauses.settle()
+    return state
 
 
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
@@ -144,10 +180,10 @@ def _bound(family: socket.AddressFamily, kind: socket.SocketKind, proto: int, ad
 
 
 def _warm(app: object) -> None:
-    """Build the text index in the background, so that the first search does not wait for it (already built
-    before the fork, except for one web process over a remote store); then freeze what this web process's
-    start-up made out of the garbage collector's sight. The load itself was frozen before the fork
-    (before_fork): the full collection here does not walk it (see api/pauses.py)."""
+    """Build the text index in the background, so that the first search does not wait for it (already built,
+    before the fork or by own_state, except for one web process over a remote store); then freeze what this web
+    process's start-up made out of the garbage collector's sight. The load itself was frozen already (before_fork
+    or own_state): the full collection here does not walk it (see api/pauses.py)."""
     import threading
 
     from exportgraph.api import pauses

@@ -3,6 +3,8 @@
 Replacing the served graph is one assignment of a new GraphState: a request sees
 the old state or the new one, never a mix. The state holds a lease on its dataset
 file, so that a build in the same directory keeps the file while it is served.
+`serve`'s parent holds only the build and its lease (HeldBuild): each web process loads its own store
+(api/serve.py says why).
 """
 
 from __future__ import annotations
@@ -35,16 +37,37 @@ class GraphState:
         return self.build.manifest if self.build else {}
 
 
+@dataclass(frozen=True)
+class HeldBuild:
+    """A build of the embedded store, leased but not loaded: what `serve`'s parent holds for its web processes,
+    each of which loads its own store from it (`load`)."""
+
+    settings: Settings
+    build: Build
+    problem: str
+    lease: IO[bytes] = field(repr=False, compare=False)
+
+    def load(self) -> GraphState:
+        """This process's own store, from the leased dataset (the lease stays the holder's)."""
+        store = open_store("embedded", self.build.dataset)
+        return GraphState(self.settings, self.build, store, self.problem, self.lease)
+
+
+def hold_build(settings: Settings, problem: str = "") -> HeldBuild:
+    """The current build of the embedded store, leased: from here on no build removes its dataset."""
+    build = read_manifest(settings.build_dir, required=True)
+    assert build is not None
+    return HeldBuild(settings, build, problem, lease(build.dataset))
+
+
 def load_state(settings: Settings, problem: str = "") -> GraphState:
-    build = read_manifest(settings.build_dir, required=settings.store == "embedded")
     if settings.store == "remote":
+        build = read_manifest(settings.build_dir, required=False)
         store = open_store("remote", None, settings.remote_query_url, settings.remote_timeout_s)
         return GraphState(settings, build, store, problem)
-    assert build is not None
-    held = lease(build.dataset)  # before the load: from here on no build removes the file
+    held = hold_build(settings, problem)  # before the load: from here on no build removes the file
     try:
-        store = open_store("embedded", build.dataset)
+        return held.load()
     except BaseException:
-        held.close()
+        held.lease.close()
         raise
-    return GraphState(settings, build, store, problem, held)

@@ -2,14 +2,15 @@
 
 The worker pool (workers.py) costs two thread switches and a pipe round trip to another process
 per query: about 10x the evaluation of a point lookup (bench/bench_anatomy.py). Here a query is
-evaluated by a thread of the web process, over the store that process already holds (forked from
-`serve`'s parent, shared copy-on-write), with the same guard and serialiser as a worker.
+evaluated by a thread of the web process, over the store that process already holds (its own, loaded
+after the fork: api/serve.py), with the same guard and serialiser as a worker.
 
 A thread cannot be stopped, so the deadline is kept at the level of the process: when a query
 runs past query_timeout_s its client gets the 422 at once, and the web process is recycled: it
 stops accepting, finishes the requests it holds and exits, which stops the runaway evaluation;
-`serve`'s parent forks a replacement (api/processes.py), and the other web processes answer
-meanwhile. Only `serve` can recycle a process, so only it enables this (query_evaluation=in-process).
+`serve`'s parent forks a replacement (api/processes.py), which loads its own store (about 7 s on the
+real data) while the other web processes answer. Only `serve` can recycle a process, so only it
+enables this (query_evaluation=in-process).
 
 Anchored and known-quick texts do not come here: they are evaluated on the event loop (inline.py).
 """
