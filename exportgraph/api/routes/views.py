@@ -41,7 +41,10 @@ def _answer(build: Callable[[], View]) -> HTMLResponse:
         if exc.status >= 500:
             log.warning("view failed: %s", exc.message)
         return html_error(exc.status, exc.message)
-    return HTMLResponse(R.render(view, inline=False, static="/static", link_base=LINK_BASE, home="/"))
+    try:
+        return HTMLResponse(R.render(view, inline=False, static="/static", link_base=LINK_BASE, home="/"))
+    finally:
+        V.release(view.graph)
 
 
 def split(text: str | None) -> list[str]:
