@@ -101,9 +101,9 @@ class Settings:
         "HTML pages rendered at once in each web process; others wait up to queue_wait_s, then get 429 with "
         "Retry-After."))
     handler_threads: int = field(default=0, metadata=_help(
-        "Threads that run REST, page and view handlers at once in each web process (0: 3 over the embedded "
-        "store, 8 over a remote one). Requests the class limits admit beyond these wait on the event loop, "
-        "costing no GIL: every busy thread delays /api/health's turn at the GIL."))
+        "Threads that run REST, page and view handlers at once in each web process (0: 3). Requests the class "
+        "limits admit beyond these wait on the event loop, costing no GIL: every busy thread delays "
+        "/api/health's turn at the GIL."))
     queue_wait_s: float = field(default=10.0, metadata=_help(
         "Longest a view, REST or page request waits for its turn before it is refused with 429."))
     access_log: bool = field(default=False, metadata=_help(
