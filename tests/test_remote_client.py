@@ -1,0 +1,131 @@
+"""The remote store's query client (graph/store.py `_Queries`): keep-alive connections, one per thread and
+process, a query sent again once when the server had closed the connection it was kept on."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from exportgraph.exc import StoreTimeout, StoreUnavailable
+from exportgraph.graph.store import RemoteStore
+
+ANSWER = b'{"head":{},"boolean":true}'
+
+
+class _Server:
+    """An HTTP/1.1 server on a socket of its own that answers each request with ASK's true, then (when `close`
+    is set) drops the connection without saying so, as a server whose keep-alive timeout has passed does."""
+
+    def __init__(self, close: bool, silent: bool = False) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.close, self.silent = close, silent
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+                head, sep, rest = data.partition(b"\r\n\r\n")
+                if not sep:
+                    continue
+                length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length")), b"0"))
+                if len(rest) < length:
+                    continue
+                data = rest[length:]
+                if self.silent:
+                    continue
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(ANSWER), ANSWER))
+                if self.close:
+                    return
+
+    def stop(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture()
+def closing() -> Iterator[_Server]:
+    server = _Server(close=True)
+    yield server
+    server.stop()
+
+
+def test_a_query_on_a_connection_the_server_closed_is_sent_again_on_a_new_one(closing: _Server) -> None:
+    store = RemoteStore(f"http://127.0.0.1:{closing.port}/query", timeout_s=5)
+    try:
+        assert [store.ask("ASK {}") for _ in range(3)] == [True, True, True]
+        assert closing.connections == 3  # each query after the first found its connection closed
+    finally:
+        store.close()
+
+
+def test_connections_are_kept_alive_per_thread() -> None:
+    server = _Server(close=False)
+    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=5)
+    try:
+        for _ in range(5):
+            assert store.ask("ASK {}")
+        assert server.connections == 1
+        seen: list[bool] = []
+        worker = threading.Thread(target=lambda: seen.append(store.ask("ASK {}")))
+        worker.start()
+        worker.join()
+        assert seen == [True] and server.connections == 2  # another thread, its own connection
+    finally:
+        store.close()
+        server.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_forked_child_opens_its_own_connection() -> None:
+    server = _Server(close=False)
+    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=5)
+    try:
+        assert store.ask("ASK {}") and server.connections == 1
+        pid = os.fork()
+        if pid == 0:  # the child: the parent's connection must not be used (its bytes would interleave)
+            os._exit(0 if store.ask("ASK {}") else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert server.connections == 2
+        assert store.ask("ASK {}") and server.connections == 2  # the parent's is still its own
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_a_silent_server_is_a_timeout_and_a_closed_port_is_unavailable() -> None:
+    server = _Server(close=False, silent=True)
+    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=0.5)
+    try:
+        with pytest.raises(StoreTimeout):
+            store.ask("ASK {}")
+    finally:
+        store.close()
+        server.stop()
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    closed = RemoteStore(f"http://127.0.0.1:{port}/query", timeout_s=1)
+    with pytest.raises(StoreUnavailable) as refused:
+        closed.ask("ASK {}")
+    assert "127.0.0.1" not in refused.value.message  # the store's address stays out of client-facing messages
