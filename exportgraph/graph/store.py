@@ -38,6 +38,7 @@ PREFIXES = sparql_prefixes()
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 FORM = "application/x-www-form-urlencoded"
+CONNECT_TIMEOUT_S = 5.0  # longest wait for a remote store to accept a connection (then 503)
 # What a query's form is decided by: its first keyword once IRIs, strings and comments are set aside.
 _NOISE = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
@@ -129,7 +130,7 @@ class RemoteStore(GraphStore):
 
     def __init__(self, query_url: str, timeout_s: float = 30.0) -> None:
         self.query_url = query_url
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=5.0))
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S))
         self.queries = _Queries(query_url, timeout_s)
 
     def _post(self, url: str, content: bytes, content_type: str, accept: str,
@@ -226,7 +227,7 @@ class _Queries:
         if held is not None and held[0] == os.getpid():
             return held[1], False
         kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        conn = kind(self.host, self.port, timeout=self.timeout_s)
+        conn = kind(self.host, self.port, timeout=min(CONNECT_TIMEOUT_S, self.timeout_s))
         self.local.held = (os.getpid(), conn)
         return conn, True
 
@@ -241,6 +242,10 @@ class _Queries:
         for _ in range(2):
             conn, fresh = self._connection()
             try:
+                if fresh:  # connect within CONNECT_TIMEOUT_S, then wait up to timeout_s for each answer
+                    conn.connect()
+                    if conn.sock is not None:
+                        conn.sock.settimeout(self.timeout_s)
                 conn.request("POST", self.target, body, headers)
                 response = conn.getresponse()
                 answer = _Answer(response.status, response.headers, response.read())
