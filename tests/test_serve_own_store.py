@@ -4,6 +4,7 @@ which file and why, not a traceback and not a loop of replacements."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -25,3 +26,29 @@ def test_a_dataset_that_cannot_be_loaded_stops_serve_with_one_line(settings: Set
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     assert f"cannot load {tmp_path / dataset}" in done.stderr, done.stderr[-2000:]
     assert done.stderr.strip().splitlines()[-1].startswith("exportgraph serve: error:"), done.stderr[-2000:]
+
+
+def test_over_a_remote_store_each_web_process_opens_its_own_client_and_index(settings: Settings,
+                                                                            oxigraph_server: str) -> None:
+    """The parent holds the remote store's settings only (no client, no text index, which searches would copy
+    page by page out of the parent's memory); own_state gives a web process its own client with its index built."""
+    from exportgraph.api.serve import before_fork, own_state, prepare
+    from exportgraph.api.state import GraphState, HeldRemote
+    from exportgraph.graph.store import RemoteStore
+    from exportgraph.query import textindex
+
+    remote = dataclasses.replace(settings, store="remote", remote_query_url=f"{oxigraph_server}/query")
+    held = prepare(remote)
+    assert isinstance(held, HeldRemote) and not isinstance(held, GraphState)
+    indexed = set(textindex._indexes.keys())
+    before_fork(remote, held)
+    assert set(textindex._indexes.keys()) == indexed  # nothing built in the parent
+    first, second = own_state(held), own_state(held)
+    try:
+        assert isinstance(first.store, RemoteStore) and first.store is not second.store
+        assert first.store in textindex._indexes and second.store in textindex._indexes  # built before serving
+        assert textindex._indexes[first.store] is not textindex._indexes[second.store]
+        assert any(iri.endswith("/3A001") for iri, _, _ in textindex.index_for(first.store).search("3A001"))
+    finally:
+        first.close()
+        second.close()

@@ -12,9 +12,9 @@ from exportgraph.graph.build import build, is_current, read_manifest
 from exportgraph.settings import Settings
 
 if TYPE_CHECKING:
-    from exportgraph.api.state import GraphState, HeldBuild
+    from exportgraph.api.state import GraphState, HeldBuild, HeldRemote
 
-    Source = GraphState | HeldBuild
+    Source = GraphState | HeldBuild | HeldRemote
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,13 @@ def prepare(settings: Settings, problem: str = "") -> Source:
     each web process loads its own store (own_state). Sharing one loaded in the parent copy-on-write did not
     stay shared: reading Oxigraph's in-memory store writes to the pages it reads, and searches write to the
     reference counts of the text index, so each web process copied them bit by bit (the soak: +51 % of the
-    service's memory in 180 s, then a plateau). A remote store: the state, shared (a client, and the text index
-    built once here: at millions of quads it takes minutes)."""
-    from exportgraph.api.state import hold_build, load_state
+    service's memory in 180 s, then a plateau). A remote store: its settings only; each web process opens its own
+    client and builds its own text index. The index built once here and shared was copied the same way: searches
+    write to its reference counts (a 90 s remote soak: the service +34 % from its first health answer, the
+    parent's copy never freed), and each web process building its own, on its own core, takes as long."""
+    from exportgraph.api.state import hold
 
-    return hold_build(settings, problem) if settings.store == "embedded" else load_state(settings, problem)
+    return hold(settings, problem)
 
 
 def serve_loaded(settings: Settings, source: Source, socks: list[socket.socket]) -> None:
@@ -80,24 +82,24 @@ def before_fork(settings: Settings, source: Source) -> None:
     """What the web processes share, made once here: the text index of a loaded state, then every object of the
     load frozen out of the garbage collector's sight. Frozen before the fork, not in each web process after it:
     a web process's first full collection walked (and wrote to) every object it inherited, and so copied every
-    page holding one. A held build shares nothing of the graph: each web process indexes its own store."""
+    page holding one. A held build or remote store shares nothing of the graph: each web process indexes its
+    own store."""
     from exportgraph.api import pauses
     from exportgraph.api.state import GraphState
     from exportgraph.query.textindex import index_for
 
-    if isinstance(source, GraphState) and (settings.web_processes > 1 or settings.store == "embedded"):
+    if isinstance(source, GraphState):
         # The text index too, once, before the fork: a web process building its own would hold the GIL for
-        # seconds while it serves, and each would keep a copy. (One web process over a remote store builds
-        # it in the background instead: at millions of quads it takes minutes.)
+        # seconds while it serves.
         index_for(source.store)
     pauses.settle()
 
 
 def own_state(source: Source) -> GraphState:
-    """In a web process, before it serves: a held build loaded into a store of this process's own, its text
-    index built and both frozen (api/pauses.py), so that nothing this process reads is shared with another
-    (3 s to load and 4 s to index the real data, each web process on its core); a loaded state as it is. A
-    dataset that cannot be loaded: ServeFailed, which stops `serve`."""
+    """In a web process, before it serves: a held build loaded into a store of this process's own (or a client
+    of the held remote store), its text index built and both frozen (api/pauses.py), so that nothing this
+    process reads is shared with another (3 s to load and 4 s to index the real data, each web process on its
+    core); a loaded state as it is. A dataset that cannot be loaded: ServeFailed, which stops `serve`."""
     from exportgraph.api import pauses
     from exportgraph.api.state import GraphState
     from exportgraph.query.textindex import index_for
@@ -107,7 +109,8 @@ def own_state(source: Source) -> GraphState:
     try:
         state = source.load()
     except (OSError, SyntaxError, ValueError, ExportGraphError) as exc:
-        raise ServeFailed(f"cannot load {source.build.dataset}: {' '.join(str(exc).split())[:300]}") from None
+        what = source.build.dataset if source.build is not None and source.settings.store == "embedded" else "the store"
+        raise ServeFailed(f"cannot load {what}: {' '.join(str(exc).split())[:300]}") from None
     index_for(state.store)
     pauses.settle()
     return state
@@ -180,8 +183,8 @@ def _bound(family: socket.AddressFamily, kind: socket.SocketKind, proto: int, ad
 
 
 def _warm(app: object) -> None:
-    """Build the text index in the background, so that the first search does not wait for it (already built,
-    before the fork or by own_state, except for one web process over a remote store); then freeze what this web
+    """Build the text index in the background, should it not be built yet (serve builds it before the fork or in
+    own_state, so this is a safety net); then freeze what this web
     process's start-up made out of the garbage collector's sight. The load itself was frozen already (before_fork
     or own_state): the full collection here does not walk it (see api/pauses.py)."""
     import threading

@@ -3,8 +3,8 @@
 Replacing the served graph is one assignment of a new GraphState: a request sees
 the old state or the new one, never a mix. The state holds a lease on its dataset
 file, so that a build in the same directory keeps the file while it is served.
-`serve`'s parent holds only the build and its lease (HeldBuild): each web process loads its own store
-(api/serve.py says why).
+`serve`'s parent holds only the build and its lease (HeldBuild), or a remote store's settings (HeldRemote): each
+web process loads its own store, or opens its own client, and builds its own text index (api/serve.py says why).
 """
 
 from __future__ import annotations
@@ -53,6 +53,28 @@ class HeldBuild:
         return GraphState(self.settings, self.build, store, self.problem, self.lease)
 
 
+@dataclass(frozen=True)
+class HeldRemote:
+    """A remote store, not yet opened: what `serve`'s parent holds for its web processes over a remote store,
+    each of which opens its own client and builds its own text index (`load`, then api/serve.py own_state)."""
+
+    settings: Settings
+    build: Build | None
+    problem: str
+
+    def load(self) -> GraphState:
+        s = self.settings
+        return GraphState(s, self.build, open_store("remote", None, s.remote_query_url, s.remote_timeout_s),
+                          self.problem)
+
+
+def hold(settings: Settings, problem: str = "") -> HeldBuild | HeldRemote:
+    """What `serve`'s parent holds: the build of the embedded store, leased, or the remote store's settings."""
+    if settings.store == "remote":
+        return HeldRemote(settings, read_manifest(settings.build_dir, required=False), problem)
+    return hold_build(settings, problem)
+
+
 def hold_build(settings: Settings, problem: str = "") -> HeldBuild:
     """The current build of the embedded store, leased: from here on no build removes its dataset."""
     build = read_manifest(settings.build_dir, required=True)
@@ -62,9 +84,7 @@ def hold_build(settings: Settings, problem: str = "") -> HeldBuild:
 
 def load_state(settings: Settings, problem: str = "") -> GraphState:
     if settings.store == "remote":
-        build = read_manifest(settings.build_dir, required=False)
-        store = open_store("remote", None, settings.remote_query_url, settings.remote_timeout_s)
-        return GraphState(settings, build, store, problem)
+        return hold(settings, problem).load()
     held = hold_build(settings, problem)  # before the load: from here on no build removes the file
     try:
         return held.load()

@@ -132,6 +132,8 @@ def _jaccard(wa: set[str], wb: set[str]) -> float:
 
 
 def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[Json]]:
+    if not ta or not tb:  # most pairs of a lookup (21 entries: 210 pairs) have no thresholds on one side
+        return [], list(ta), list(tb)
     candidates: list[tuple[float, int, int]] = []
     words_a = [_words(t["parameter"]) for t in ta]   # once per threshold, not once per pair
     words_b = [_words(t["parameter"]) for t in tb]
