@@ -123,7 +123,8 @@ class Settings:
         "A build older than this makes /api/health answer degraded (0: no limit)."))
     malloc_arena_max: int = field(default=2, metadata=_help(
         "At most this many glibc malloc arenas in a web process (M_ARENA_MAX; 0: glibc's default, 8 a core). "
-        "Each arena keeps the peak of what its threads allocated; fewer arenas keep less."))
+        "Each arena keeps the peak of what its threads allocated; fewer arenas keep less. When set, blocks of "
+        "256 KB and more are also mapped on their own (M_MMAP_THRESHOLD), so that freeing one gives it back."))
     malloc_trim_s: float = field(default=0.0, metadata=_help(
         "Seconds between returns of freed memory to the system (glibc malloc_trim, in a thread of each web "
         "process; 0: never). Off by default: with glibc's default arenas a trim took up to 170 ms, every "

@@ -234,3 +234,37 @@ def test_a_web_process_reading_every_quad_copies_no_shared_page(settings: Settin
     assert own["quads"] == shared["quads"] > 100_000
     assert own["copied"] < 5 and own["private"] < 40, own  # MB: the query's own working memory
     assert shared["copied"] > 100, shared  # without it, the scan copies most of the store's pages
+
+
+# A 4 MB block freed raises glibc's dynamic mmap threshold to 4 MB; the 1 MB blocks after it then come from the
+# heap (where freed ones stay, between live ones) unless the threshold was fixed by limit_arenas.
+MAPPED = """
+import ctypes, sys
+from exportgraph.api import memory
+
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                 "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+if sys.argv[1] == "fixed":
+    memory.limit_arenas(2)
+libc.free(libc.malloc(4 << 20))
+before = libc.mallinfo2().hblkhd
+blocks = [libc.malloc(1 << 20) for _ in range(8)]
+print((libc.mallinfo2().hblkhd - before) >> 20)
+"""
+
+
+def _mapped_mb(mode: str) -> int:
+    out = subprocess.run([sys.executable, "-c", MAPPED, mode], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    return int(out.stdout)
+
+
+def test_large_blocks_are_mapped_on_their_own_whatever_was_freed_before() -> None:
+    assert _mapped_mb("fixed") >= 8  # each 1 MB block its own mapping: given back when freed
+    assert _mapped_mb("default") == 0  # glibc's moving threshold: from the heap
