@@ -7,11 +7,12 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
+from urllib.parse import parse_qs
 
 import pytest
 
 from exportgraph.exc import StoreTimeout, StoreUnavailable
-from exportgraph.graph.store import RemoteStore
+from exportgraph.graph.store import RemoteStore, form_body
 
 ANSWER = b'{"head":{},"boolean":true}'
 
@@ -129,3 +130,16 @@ def test_a_silent_server_is_a_timeout_and_a_closed_port_is_unavailable() -> None
     with pytest.raises(StoreUnavailable) as refused:
         closed.ask("ASK {}")
     assert "127.0.0.1" not in refused.value.message  # the store's address stays out of client-facing messages
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * WHERE { ?s ?p "a b&c=d+e%20f;g#h" . FILTER(?x >= 1 && ?y != 2) } # comment\n\tLIMIT 5\r\n',
+    'ASK { ?s ?p "镓 ガリウム é" }',  # not ASCII: urlencode
+    'ASK { ?s ?p "\x00\x01\x7f" }',  # control characters: urlencode
+    "".join(chr(c) for c in range(32, 127)),
+])
+def test_a_form_body_reads_back_as_the_query(text: str) -> None:
+    body = form_body(text).decode("ascii")
+    assert "\n" not in body and " " not in body and body.count("=") == 1 and "&" not in body and ";" not in body
+    assert parse_qs(body, strict_parsing=True, separator="&") == {"query": [text]}
+    assert parse_qs(body, strict_parsing=True, separator=";") == {"query": [text]}  # a parser that splits on ;
