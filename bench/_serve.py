@@ -5,8 +5,10 @@ is only read).
     python bench/_serve.py --build-dir /tmp/bench-build --data-dir data --port 8765
 
 Other settings come from EXPORTGRAPH_* variables (bench_soak.py sets EXPORTGRAPH_STORE=remote and its URL).
-BENCH_SHARED_LOAD=1 loads the store here, once, shared by the web processes copy-on-write (before mem15: each
-web process now loads its own, api/serve.py).
+BENCH_SHARED_LOAD=1 loads the store (or, over a remote store, builds the text index) here, once, shared by the web
+processes copy-on-write (before mem15, and over a remote store before the fifth session: each web process now
+loads or indexes its own, api/serve.py).
+BENCH_THREAD_NICE=<n>: every thread of a web process but its event loop's at niceness n (an experiment).
 BENCH_GC_DEFAULT=1 leaves the garbage collector as Python sets it (exportgraph/api/pauses.py off).
 BENCH_STALLS=<file> writes event-loop stalls and slow garbage collections there (diagnosis: bench/_stalls.py).
 BENCH_MEMWATCH=<dir> writes RSS, glibc malloc and gc counts there every 20 s (BENCH_MEMWATCH_TYPES=1: live objects
@@ -25,6 +27,28 @@ from exportgraph.api import memory
 from exportgraph.api.serve import bind, prepare, serve_loaded
 from exportgraph.api.state import load_state
 from exportgraph.settings import Settings
+
+
+def _nice_other_threads(nice: int) -> None:
+    """Every 0.5 s, each new thread of this process but the main one (the event loop) at this niceness."""
+    import contextlib
+    import threading
+    import time
+
+    main_tid = os.getpid()
+
+    def loop() -> None:
+        done: set[int] = set()
+        while True:
+            for name in os.listdir("/proc/self/task"):
+                tid = int(name)
+                if tid != main_tid and tid not in done:
+                    done.add(tid)
+                    with contextlib.suppress(OSError):  # the thread has ended
+                        os.setpriority(os.PRIO_PROCESS, tid, nice)
+            time.sleep(0.5)
+
+    threading.Thread(target=loop, name="bench-nice", daemon=True).start()
 
 
 def main() -> None:
@@ -51,6 +75,8 @@ def main() -> None:
         watch_here(Path(os.environ["BENCH_MEMWATCH"]))
         # threads do not survive fork: each web process watches its own memory, in <dir>.<pid>
         os.register_at_fork(after_in_child=lambda: watch_here(Path(f"{os.environ['BENCH_MEMWATCH']}.{os.getpid()}")))
+    if os.environ.get("BENCH_THREAD_NICE"):  # experiment: every thread of a web process but its event loop's, niced
+        os.register_at_fork(after_in_child=lambda: _nice_other_threads(int(os.environ["BENCH_THREAD_NICE"])))
     if os.environ.get("BENCH_SWITCH_INTERVAL"):  # experiment: the GIL's switch interval, in seconds
         import sys
 

@@ -120,3 +120,22 @@ def test_the_comparison_cache_holds_nothing_the_collector_walks(client) -> None:
     again = client.get("/api/compare?as_of=2001-01-01")
     assert again.content == first.content and again.json()["as_of"] == "2001-01-01"
     assert again.headers["content-type"] == "application/json"
+
+
+def test_the_comparison_cache_is_bounded_in_bytes_least_recently_used_first(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Bounded by count (512), the cache held 50 MB a web process once full; by bytes it holds CACHE_BYTES."""
+    from exportgraph.api.routes import compare as R
+
+    monkeypatch.delitem(store.__dict__, "_compare_cache", raising=False)
+    monkeypatch.setattr(R, "CACHE_BYTES", 250_000)  # two or three answers of 85-105 KB
+    R._compare(store, "cn,us,eu,jp", None, "2001-01-01")
+    early = R._compare(store, "cn,us,eu,jp", None, "2001-03-01")
+    for day in range(2, 8):
+        R._compare(store, "cn,us,eu,jp", None, f"2001-03-{day:02d}")
+        R._compare(store, "cn,us,eu,jp", None, "2001-01-01")  # used again each time: kept
+    cache = store.__dict__["_compare_cache"]
+    assert cache.size <= 250_000 and cache.size == sum(len(b) for b in cache.kept.values())
+    kept = [key[2] for key in cache.kept]
+    assert "2001-01-01" in kept and "2001-03-07" in kept and "2001-03-01" not in kept, kept
+    assert R._compare(store, "cn,us,eu,jp", None, "2001-03-01") == early  # dropped, then answered the same again
+    monkeypatch.delitem(store.__dict__, "_compare_cache")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -31,20 +33,49 @@ def dimensions(store: Store, format: Format = "json") -> Response:
     return page(rows, format, 1000, 0)
 
 
+CACHE_BYTES = 8 << 20  # a web process's comparisons kept, per store: about 80 dates of the four jurisdictions
+
+
+class Answers:
+    """Encoded answers, the least recently used dropped first once they hold more than `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self.kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self.lock:
+            if key in self.kept:
+                return
+            self.kept[key] = body
+            self.size += len(body)
+            while self.size > self.limit and len(self.kept) > 1:
+                self.size -= len(self.kept.popitem(last=False)[1])
+
+
 def _compare(store: Any, jurisdictions: str, dimensions: str | None, as_of: str | None) -> bytes:
     """The comparison as JSON, memoised per store: a served graph never changes, so neither does the answer.
 
     Kept encoded: bytes are not objects the garbage collector walks, while a comparison kept as dicts and
     lists is about 220 of them, and 512 dates of them made every full collection (GIL held, /api/health
-    waiting) walk 100,000 more objects. Encoded as FastAPI encodes a returned dict."""
+    waiting) walk 100,000 more objects. Encoded as FastAPI encodes a returned dict. Bounded in bytes: an
+    answer is 85-105 KB, and 512 of them (the earlier bound, by count) were 50 MB in each web process."""
     key = (tuple(sorted(set(_split(jurisdictions)))), tuple(_split(dimensions)), as_of or today().isoformat())
-    cache: dict[tuple[Any, ...], bytes] = store.__dict__.setdefault("_compare_cache", {})
-    if key not in cache:
-        if len(cache) > 512:
-            cache.clear()
+    cache: Answers = store.__dict__.setdefault("_compare_cache", Answers(CACHE_BYTES))
+    found = cache.get(key)
+    if found is None:
         result = C.compare(store, list(key[0]), parse_as_of(key[2]), list(key[1]) or None)
-        cache[key] = bytes(JSONResponse(jsonable_encoder(result)).body)
-    return cache[key]
+        found = bytes(JSONResponse(jsonable_encoder(result)).body)
+        cache.put(key, found)
+    return found
 
 
 @router.get("/compare", summary="Positions per dimension, with pairwise verdicts, evidence and explanation",
