@@ -346,8 +346,8 @@ def _latencies(query_url: str, build_dir: Path, calls: int, out: dict[str, Any])
     entries = [b["e"]["value"].removeprefix("https://w3id.org/exportgraph/id/")
                for b in answer.json()["results"]["bindings"]]
     started = time.perf_counter()
-    # With two web processes (the default) serve builds the text index before it forks, so before it answers
-    # health: at 5M quads that is minutes.
+    # Each web process builds its own text index before it answers health (the two at once): at 5M quads that is
+    # minutes.
     with replica(query_url, build_dir, wait_s=3600) as (base, proc), httpx.Client(base_url=base, timeout=300) as http:
         out["ready_s"] = time.perf_counter() - started
         http.get("/api/search", params={"q": "gallium"}, timeout=3600)  # waits for the text index, if not built yet
