@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from exportgraph.exc import ServeFailed
 from exportgraph.settings import Settings
 from tests.conftest import DATA, free_port
@@ -52,3 +54,22 @@ def test_over_a_remote_store_each_web_process_opens_its_own_client_and_index(set
     finally:
         first.close()
         second.close()
+
+
+def test_a_remote_store_that_cannot_send_the_index_does_not_stop_the_web_process(settings: Settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Before, a web process whose index build failed exited, and its supervisor replaced it for ever (a 5M-quad
+    store cutting the label stream at its own time limit). It serves; the next search builds the index."""
+    from exportgraph.api.serve import own_state
+    from exportgraph.api.state import hold
+    from exportgraph.exc import StoreUnavailable
+    from exportgraph.query import textindex
+
+    remote = dataclasses.replace(settings, store="remote", remote_query_url=f"http://127.0.0.1:{free_port()}/query")
+    state = own_state(hold(remote))  # nothing listens there
+    try:
+        assert state.store not in textindex._indexes
+        assert "the search index could not be built" in caplog.text
+        with pytest.raises(StoreUnavailable):
+            textindex.index_for(state.store)  # the next search tries again, and says why it cannot answer
+    finally:
+        state.close()

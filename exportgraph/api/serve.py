@@ -13,6 +13,7 @@ from exportgraph.settings import Settings
 
 if TYPE_CHECKING:
     from exportgraph.api.state import GraphState, HeldBuild, HeldRemote
+    from exportgraph.graph.store import GraphStore
 
     Source = GraphState | HeldBuild | HeldRemote
 
@@ -102,7 +103,6 @@ def own_state(source: Source) -> GraphState:
     core); a loaded state as it is. A dataset that cannot be loaded: ServeFailed, which stops `serve`."""
     from exportgraph.api import pauses
     from exportgraph.api.state import GraphState
-    from exportgraph.query.textindex import index_for
 
     if isinstance(source, GraphState):
         return source
@@ -111,9 +111,22 @@ def own_state(source: Source) -> GraphState:
     except (OSError, SyntaxError, ValueError, ExportGraphError) as exc:
         what = source.build.dataset if source.build is not None and source.settings.store == "embedded" else "the store"
         raise ServeFailed(f"cannot load {what}: {' '.join(str(exc).split())[:300]}") from None
-    index_for(state.store)
+    _index(state.store)
     pauses.settle()
     return state
+
+
+def _index(store: GraphStore) -> None:
+    """Build the store's text index. A remote store that fails to send it (down, or cutting a long answer at its
+    own time limit) does not stop the web process: it serves, and the index is built on the next search (logged
+    here; the search that builds it meets the store's error, if it persists, as a 502 or 503)."""
+    from exportgraph.query.textindex import index_for
+
+    try:
+        index_for(store)
+    except ExportGraphError as exc:
+        log.warning("the search index could not be built from the store: %s; it is built on the next search",
+                    exc.message)
 
 
 def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> None:
@@ -190,12 +203,11 @@ def _warm(app: object) -> None:
     import threading
 
     from exportgraph.api import pauses
-    from exportgraph.query.textindex import index_for
 
     store = app.state.graph.store  # type: ignore[attr-defined]
 
     def warm() -> None:
-        index_for(store)
+        _index(store)
         pauses.settle()
 
     threading.Thread(target=warm, name="text-index", daemon=True).start()
