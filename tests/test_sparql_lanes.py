@@ -138,3 +138,43 @@ def test_a_heavy_query_runs_at_low_cpu_priority_and_a_light_one_does_not(http: h
         assert all(niceness(pid) >= HEAVY_NICE for pid in heavy), [niceness(pid) for pid in heavy]
         clean_error(running.result()[0], 422)
     idle(laned_app)
+
+
+@pytest.mark.parametrize("hold_s", [0.0, 7.0])
+def test_a_runner_whose_query_ran_out_of_time_stays_busy_for_the_hold(settings: Settings, built: Any,
+                                                                        hold_s: float) -> None:
+    """Over a remote store a query past its deadline runs on in the store: its heavy runner answers the client
+    at the deadline, then counts as busy until hold_s after the query's start; a heavy query meanwhile is
+    refused at once with 429 (with no hold, it runs)."""
+    from exportgraph.sparql.guard import inspect
+    from exportgraph.sparql.jobs import Job
+    from exportgraph.sparql.workers import EngineConfig, Lanes, WorkerPool
+
+    timeout = 2.0
+    pool = WorkerPool(EngineConfig("embedded", dataset=str(built.dataset)), 1, timeout, 8,
+                      lanes=Lanes(light_budget_s=0.3, heavy_workers=1, heavy_queue=2, hold_s=hold_s))
+    try:
+        assert pool.wait_ready(120)
+        job = Job(inspect(PRODUCT, 20000, 64).text, "json", "turtle", 100)
+        started = time.monotonic()
+        first = pool.submit(job).result(timeout=60)
+        answered = time.monotonic() - started
+        assert first.status == 422 and answered < timeout + 1.5, (first, answered)  # the client is not held
+        assert pool.heavy is not None
+        time.sleep(0.2)
+        assert pool.health()["heavy_holding"] == (1 if hold_s else 0)
+        asked = time.monotonic()
+        second = pool.submit(job).result(timeout=60)  # known heavy now: straight to the heavy lane
+        took = time.monotonic() - asked
+        if hold_s:
+            assert second.status == 429 and took < 0.5, (second, took)
+            assert pool.heavy.holds == 1
+            while pool.health()["heavy_holding"]:
+                assert time.monotonic() - started < hold_s + 2, pool.health()
+                time.sleep(0.1)
+            assert time.monotonic() - started >= hold_s - 0.2  # held until hold_s after the query's start
+        else:
+            assert second.status == 422 and took >= timeout - 0.2, (second, took)
+            assert pool.heavy.holds == 0
+    finally:
+        pool.close()

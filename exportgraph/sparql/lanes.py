@@ -11,6 +11,14 @@ it goes to the heavy lane without taking a light worker at all.
 Heavy runners do not keep a worker: each run forks one from the template (milliseconds) and kills it
 after the answer, so a heavy lane at rest holds no process.
 
+Over a remote store, a query that ran out of time is not stopped where it runs: the service cannot cancel
+it, and the store goes on until its own time limit (the README asks for one of at least remote_timeout_s).
+So a runner whose query ran out of time answers the client at once but stays busy until `hold_s` after the
+query's start: the lane (and its bound) then counts the queries that the store is still evaluating, not only
+those the service waits for. While every runner holds, a heavy query is refused at once (429 with Retry-After)
+rather than queued behind the hold. Without it, in the remote soak, a new cartesian product reached the store every
+10 s while each ran 30 s there: three at once on the store's cores for each runner.
+
 A heavy worker runs at niceness HEAVY_NICE: the CPU goes first to the web processes (light queries, REST,
 pages, /api/health) and the light workers, and a heavy query takes what is left. In the soak, two cartesian
 products running to their deadline would otherwise take both cores of a 2-core machine.
@@ -104,9 +112,13 @@ class HeavyLane:
     """`workers` runners, at most `max_queued` queries waiting for one."""
 
     def __init__(self, fork: Callable[[], tuple[int, Connection] | None], timeout_s: float,
-                 closing: Callable[[], bool], workers: int, max_queued: int) -> None:
+                 closing: Callable[[], bool], workers: int, max_queued: int, hold_s: float = 0.0) -> None:
         self.fork = fork  # a new worker process from the template: (pid, connection), None if it failed
         self.timeout_s = timeout_s
+        self.hold_s = hold_s
+        self.holds = 0  # runs whose runner stayed busy after answering (the store still evaluating them)
+        self._holding = 0  # runners holding now
+        self._closed = threading.Event()
         self.closing = closing
         self.workers = workers
         self.max_queued = max_queued
@@ -135,7 +147,11 @@ class HeavyLane:
         return True
 
     def enqueue(self, entry: Entry) -> bool:
-        """Queue a query to run afresh (False: the lane and its queue are full)."""
+        """Queue a query to run afresh (False: the lane and its queue are full, or every runner is holding: a
+        query queued then would wait for the hold, up to remote_timeout_s, only to be refused)."""
+        with self._lock:
+            if self._holding >= self.workers:
+                return False
         if not self._take(self.workers + self.max_queued):
             return False
         self._entries.put(entry)
@@ -148,10 +164,11 @@ class HeavyLane:
     def health(self) -> dict[str, Any]:
         with self._lock:
             running = len(self._running)
-            return {"heavy_workers": self.workers, "heavy_running": running,
-                    "heavy_queued": max(0, self._load - running)}
+            return {"heavy_workers": self.workers, "heavy_running": running, "heavy_holding": self._holding,
+                    "heavy_queued": max(0, self._load - running - self._holding)}
 
     def close(self) -> None:
+        self._closed.set()
         for _ in self._threads:
             self._entries.put(None)
         for pid in self.pids():
@@ -178,10 +195,21 @@ class HeavyLane:
                 answer = Answer(500, message="the query worker failed (logged on the server)")
             finally:
                 with self._lock:
-                    self._load -= 1
                     pid = self._running.pop(index, None)
                 kill_worker(pid, entry.conn)
+            # The query's start: a handed-over entry's deadline is its start plus the timeout, and _start set a
+            # fresh one's so.
+            held = entry.deadline - self.timeout_s + self.hold_s - time.monotonic() if answer.status == 422 else 0.0
             entry.future.set_result(answer)
+            if held > 0 and not self.closing():
+                with self._lock:
+                    self.holds += 1
+                    self._holding += 1
+                self._closed.wait(held)
+                with self._lock:
+                    self._holding -= 1
+            with self._lock:
+                self._load -= 1
 
     def _start(self, index: int, entry: Entry) -> Answer | None:
         """Fork a worker for a queued entry and send it the job (an Answer when that cannot be done)."""

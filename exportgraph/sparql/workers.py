@@ -102,6 +102,9 @@ class Lanes:
     light_budget_s: float = 0.0
     heavy_workers: int = 1
     heavy_queue: int = 4
+    # Over a remote store: seconds from a query's start during which a heavy runner whose query ran out of time
+    # stays busy, because the store may still be evaluating it (lanes.py, HeavyLane).
+    hold_s: float = 0.0
 
 
 _ERRORS: dict[int, type[ExportGraphError]] = {
@@ -593,7 +596,7 @@ class WorkerPool:
         self.heavy: HeavyLane | None = None
         if 0 < lanes.light_budget_s < timeout_s:
             self.heavy = HeavyLane(self.template.fork, timeout_s, lambda: self.closing, lanes.heavy_workers,
-                                   lanes.heavy_queue)
+                                   lanes.heavy_queue, lanes.hold_s)
         self._slots = [_Slot(self, i) for i in range(size)]
         for slot in self._slots:
             slot.thread.start()

@@ -101,7 +101,10 @@ def _worker_pool(settings: Settings, state: GraphState) -> WorkerPool:
         if state.build is None:
             raise NotFound("no built dataset to query")
         engine = EngineConfig("embedded", dataset=str(state.build.dataset))
-    lanes = Lanes(settings.query_light_budget_s, settings.query_heavy_workers, settings.query_heavy_queue)
+    # Over a remote store a query that ran out of time runs on in the store up to the store's own limit, at
+    # least remote_timeout_s (README): its heavy runner stays busy that long (sparql/lanes.py).
+    hold = settings.remote_timeout_s if settings.store == "remote" else 0.0
+    lanes = Lanes(settings.query_light_budget_s, settings.query_heavy_workers, settings.query_heavy_queue, hold)
     return WorkerPool(engine, settings.query_workers, settings.query_timeout_s, settings.max_concurrent_queries,
                       lanes=lanes)
 
