@@ -33,7 +33,7 @@ def dimensions(store: Store, format: Format = "json") -> Response:
     return page(rows, format, 1000, 0)
 
 
-CACHE_BYTES = 8 << 20  # a web process's comparisons kept, per store: about 80 dates of the four jurisdictions
+CACHE_BYTES = 4 << 20  # a web process's comparisons kept, per store: about 40 dates of the four jurisdictions
 
 
 class Answers:
