@@ -197,9 +197,9 @@ def _bound(family: socket.AddressFamily, kind: socket.SocketKind, proto: int, ad
 
 def _warm(app: object) -> None:
     """Build the text index in the background, should it not be built yet (serve builds it before the fork or in
-    own_state, so this is a safety net); then freeze what this web
-    process's start-up made out of the garbage collector's sight. The load itself was frozen already (before_fork
-    or own_state): the full collection here does not walk it (see api/pauses.py)."""
+    own_state, so this is a safety net); then freeze what this web process's start-up made out of the garbage
+    collector's sight. The load itself was frozen already (before_fork or own_state): the full collection here
+    does not walk it (see api/pauses.py)."""
     import threading
 
     from exportgraph.api import pauses
