@@ -42,9 +42,9 @@ class StoreMonitor:
         self.checked = 0.0  # time.monotonic() of the last answer (or failure) recorded
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
-        # One client for every poll: a new httpx client loads the CA bundle into a new SSL context, about 26 ms of
-        # CPU (with the GIL held) and a few hundred KB allocated and freed, every second. A broken or timed-out
-        # connection is dropped by httpx itself, so the next poll opens a new one.
+        # One store for every poll: its queries go over one kept-alive connection of this thread (graph/store.py
+        # _Queries), and a broken or timed-out connection is dropped there, so the next poll opens a new one. A new
+        # store each second would also build an httpx client: its CA bundle in a new SSL context, about 26 ms of CPU.
         self.remote = RemoteStore(settings.remote_query_url, settings.health_timeout_s)
 
     def poll(self) -> None:
