@@ -125,6 +125,8 @@ def main() -> None:
     todo = {k: v for k, v in requests(store, args.calls).items() if k in args.only.split(",")}
     if "search" in todo:
         _index(todo["search"][0])
+    else:
+        settle()  # the GIL's switch interval and the collector's thresholds as in a web process of the service
     result = {name: measure(store, name, calls, name in args.show.split(",")) for name, calls in todo.items()}
     print(table(["request", "p50 ms", "p95 ms", "CPU ms here (p50)", "queries (p50 / max)", "HTTP ms summed (p50)",
                  "load avg"],

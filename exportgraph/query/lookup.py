@@ -88,5 +88,7 @@ def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> R
 
 def _described(store: GraphStore, read: _Read, iris: list[str], found: dict[str, list[Json]]) -> list[Json]:
     """These entries, each with the links it was found through, and what is read about them meanwhile."""
+    if not iris:  # no fan-out for nothing: its threads' hand-offs cost 0.1 ms
+        return []
     extra, *_ = together(store, [lambda: I.describe_entries(store, iris), *read.about(store, [rid(i) or "" for i in iris])])
     return I.with_found_via(extra, found)

@@ -166,10 +166,11 @@ def _pair(ta: list[Json], tb: list[Json]) -> tuple[list[Json], list[Json], list[
 
 
 def compare_parameters(store: GraphStore, entry_ids: list[str],
-                       known: dict[str, list[Json]] | None = None) -> dict[str, Any]:
+                       known: dict[str, list[Json]] | None = None, bare: bool = True) -> dict[str, Any]:
     """Thresholds of each entry (and its sub-items; `known` when already read: thresholds_of), and for each
     pair of entries the paired thresholds with a verdict for the first entry against the second, and the
-    thresholds left unpaired."""
+    thresholds left unpaired. `bare=False` leaves out the pairs in which neither entry has a threshold (a
+    lookup of 20 entries has 190 pairs, most of them so)."""
     if not entry_ids:
         raise BadRequest("compare_parameters: give at least one entry id")
     for e in entry_ids:
@@ -178,6 +179,8 @@ def compare_parameters(store: GraphStore, entry_ids: list[str],
     comparisons: list[Json] = []
     for n, a in enumerate(entry_ids):
         for b in entry_ids[n + 1:]:
+            if not bare and not found[a] and not found[b]:
+                continue
             pairs, only_a, only_b = _pair(found[a], found[b])
             verdicts: dict[str, int] = {}
             for p in pairs:
@@ -222,7 +225,7 @@ def side_by_side(store: GraphStore, entries: list[Json], known: dict[str, list[J
     ids = [e["id"] for e in entries if e.get("id") and not e["id"].startswith("regime/")]
     if not ids:
         return {"entries": [], "rows": []}
-    result = compare_parameters(store, ids, known)
+    result = compare_parameters(store, ids, known, bare=False)  # a pair with no thresholds gives no row
     rows: list[Json] = []
     for comp in result["comparisons"]:
         for pair in comp["pairs"]:
