@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ms, pct, table, write_results  # noqa: E402
 
 from exportgraph.api.pauses import settle  # noqa: E402
-from exportgraph.graph.store import RemoteStore  # noqa: E402
+from exportgraph.graph.store import PREFIXES, RemoteStore  # noqa: E402
 from exportgraph.query import base as Q  # noqa: E402
 from exportgraph.query import compare as C  # noqa: E402
 from exportgraph.query import items as I  # noqa: E402
@@ -48,7 +48,8 @@ ENTRIES = ('SELECT ?e WHERE { ?e skos:notation ?c ; skos:inScheme ?ed . ?ed eg:e
 
 
 class Counting(RemoteStore):
-    """A RemoteStore that notes each query it sends: text, seconds (the HTTP exchange), rows."""
+    """A RemoteStore that notes each query it sends: text, seconds (the HTTP exchange; of texts sent at once,
+    an equal share of the batch's time, so that the sum is the time spent waiting), rows."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url, 600.0)
@@ -63,6 +64,14 @@ class Counting(RemoteStore):
             rows = -1
         self.sent.append((sparql, time.perf_counter() - started, rows))
         return response
+
+    def select_all(self, texts: list[str]) -> list[list[Any]]:
+        """Texts sent at once: each noted with the time of the whole batch (they wait for each other)."""
+        started = time.perf_counter()
+        answers = super().select_all(texts)
+        took = time.perf_counter() - started
+        self.sent += [(PREFIXES + text, took / len(texts), len(rows)) for text, rows in zip(texts, answers, strict=True)]
+        return answers
 
 
 def alone(store: RemoteStore, sparql: str, times: int = 3) -> float:

@@ -31,7 +31,7 @@ def _trio(store, code: str) -> str:  # type: ignore[no-untyped-def]
     return json.dumps([entries, I.lookup_warnings(store, entries), side_by_side(store, entries)], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("where", ["store", "remote_store"])
+@pytest.mark.parametrize("where", ["store", "remote_store", "virtuoso_store"])
 def test_the_report_is_the_three_calls(where: str, request: pytest.FixtureRequest) -> None:
     store = request.getfixturevalue(where)
     found_via = 0

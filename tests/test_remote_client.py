@@ -1,5 +1,6 @@
 """The remote store's query client (graph/store.py `_Queries`): keep-alive connections, one per thread and
-process, a query sent again once when the server had closed the connection it was kept on."""
+process, a query sent again once when the server had closed the connection it was kept on; several queries
+sent at once (`select_all`)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,17 @@ from exportgraph.exc import StoreTimeout, StoreUnavailable
 from exportgraph.graph.store import RemoteStore, form_body
 
 ANSWER = b'{"head":{},"boolean":true}'
+ROWS = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"1"}}]}}'
 
 
 class _Server:
     """An HTTP/1.1 server on a socket of its own that answers each request with ASK's true, then (when `close`
     is set) drops the connection without saying so, as a server whose keep-alive timeout has passed does."""
 
-    def __init__(self, close: bool, silent: bool = False) -> None:
+    def __init__(self, close: bool, silent: bool = False, answer: bytes = ANSWER) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        self.close, self.silent = close, silent
+        self.close, self.silent, self.answer = close, silent, answer
         self.connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -56,7 +58,7 @@ class _Server:
                 if self.silent:
                     continue
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(ANSWER), ANSWER))
+                             b"Content-Length: %d\r\n\r\n%s" % (len(self.answer), self.answer))
                 if self.close:
                     return
 
@@ -143,3 +145,37 @@ def test_a_form_body_reads_back_as_the_query(text: str) -> None:
     assert "\n" not in body and " " not in body and body.count("=") == 1 and "&" not in body and ";" not in body
     assert parse_qs(body, strict_parsing=True, separator="&") == {"query": [text]}
     assert parse_qs(body, strict_parsing=True, separator=";") == {"query": [text]}  # a parser that splits on ;
+
+
+def test_queries_sent_at_once_answer_as_one_by_one(remote_store: RemoteStore) -> None:
+    texts = [f"SELECT ?s WHERE {{ ?s a eg:ControlList }} ORDER BY ?s LIMIT {n}" for n in (1, 5, 2, 0, 3)]
+    texts.append("SELECT ?n WHERE { VALUES ?n { 1 2 3 } } ORDER BY DESC(?n)")
+    together = remote_store.select_all(texts)
+    assert together == [remote_store.select(text) for text in texts]
+    assert [len(rows) for rows in together] == [1, 5, 2, 0, 3, 3]
+
+
+def test_queries_sent_at_once_on_closed_connections_are_sent_again() -> None:
+    server = _Server(close=True, answer=ROWS)  # each connection closed after one answer, without saying so
+    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=5)
+    try:
+        for _ in range(3):
+            assert [[r["x"].value for r in rows] for rows in store.select_all(["SELECT ?x {}"] * 4)] == [["1"]] * 4
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_queries_sent_at_once_to_a_silent_server_time_out_and_to_a_closed_port_are_unavailable() -> None:
+    server = _Server(close=False, silent=True)
+    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=0.5)
+    try:
+        with pytest.raises(StoreTimeout):
+            store.select_all(["SELECT ?x {}"] * 3)
+    finally:
+        store.close()
+        server.stop()
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreUnavailable):
+        RemoteStore(f"http://127.0.0.1:{port}/query", timeout_s=1).select_all(["SELECT ?x {}"] * 3)

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore, Row
+from exportgraph.query.asks import Ask, answer
 
 Json = dict[str, Any]
 T_ = TypeVar("T_")
@@ -114,9 +115,19 @@ def select_parts(store: GraphStore, parts: list[str]) -> list[list[Row]]:
     UNION, which Oxigraph evaluates one after the other, each with its own plan."""
     if not parts:
         return []
+    return by_part(store.select(parts_query(parts)), len(parts))
+
+
+def parts_query(parts: list[str]) -> str:
+    """The query of select_parts."""
     body = " UNION ".join(f"{{ {part} BIND({n} AS ?_part) }}" for n, part in enumerate(parts))
-    out: list[list[Row]] = [[] for _ in parts]
-    for row in store.select(f"SELECT * WHERE {{ {body} }}"):
+    return f"SELECT * WHERE {{ {body} }}"
+
+
+def by_part(rows: list[Row], n: int) -> list[list[Row]]:
+    """The rows of parts_query, split by part."""
+    out: list[list[Row]] = [[] for _ in range(n)]
+    for row in rows:
         out[int(row.pop("_part").value)].append(row)
     return out
 
@@ -159,15 +170,23 @@ def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
     """Each root IRI with itself and its sub-items (skos:broader*), in one query for all the roots: a query per
     root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
     as an index lookup per level (an unbound two-way path is the slow kind, TRAPS.md)."""
-    out: dict[str, list[str]] = {r: [] for r in roots}
-    for chunk in range(0, len(roots), 100):
-        # A branch per root with the root as a constant: Virtuoso refuses a path whose start comes from VALUES
-        # (HTTP 500, "transitive start not given"), and a constant end is the index lookup Oxigraph walks best.
-        branches = " UNION ".join(f"{{ ?d skos:broader* <{r}> . BIND(<{r}> AS ?root) }}"
-                                  for r in roots[chunk:chunk + 100])
-        for row in store.select(f"SELECT ?root ?d WHERE {{ {branches} }}"):
+    return answer(store, descendants_ask(roots))
+
+
+def descendants_ask(roots: list[str]) -> Ask[dict[str, list[str]]]:
+    """descendants as a question (query/asks.py)."""
+    # A branch per root with the root as a constant: Virtuoso refuses a path whose start comes from VALUES
+    # (HTTP 500, "transitive start not given"), and a constant end is the index lookup Oxigraph walks best.
+    branches = [" UNION ".join(f"{{ ?d skos:broader* <{r}> . BIND(<{r}> AS ?root) }}" for r in roots[chunk:chunk + 100])
+                for chunk in range(0, len(roots), 100)]
+    texts = [f"SELECT ?root ?d WHERE {{ {union} }}" for union in branches]
+
+    def finish(answers: list[list[Row]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {r: [] for r in roots}
+        for row in (row for rows in answers for row in rows):
             out[value(row["root"])].append(value(row["d"]))
-    return out
+        return out
+    return Ask(texts, finish)
 
 
 def label_of(names: dict[str, str] | None, fallback: str) -> str:

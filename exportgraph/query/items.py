@@ -16,9 +16,11 @@ import pyoxigraph as ox
 
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
-from exportgraph.graph.store import GraphStore
+from exportgraph.graph.store import GraphStore, Row
+from exportgraph.query.asks import Ask, answer
 from exportgraph.query.base import (
     Json,
+    by_part,
     check_id,
     descendants,
     label_of,
@@ -26,6 +28,7 @@ from exportgraph.query.base import (
     labels,
     labels_of,
     memo,
+    parts_query,
     rid,
     select_parts,
     value,
@@ -192,16 +195,27 @@ def _linked_from_other_lists(store: GraphStore, entries: list[Json]) -> list[Jso
 
 def other_list_links(store: GraphStore, subs: set[str], present: set[str | None]) -> dict[str, list[Json]]:
     """{entry iri: [link, ...]}: entries of lists not in `present` with a positive link to one of `subs`."""
+    return links_of_pairs(store, answer(store, link_pairs_ask(subs)), present)
+
+
+def link_pairs_ask(subs: set[str]) -> Ask[list[Row]]:
+    """The links (?c) that join these sub-items (?d) to others (?o), as a question (query/asks.py)."""
     if not subs:
-        return {}
+        return Ask([], lambda _: [])
     # Simple patterns, not one join: a property path joined to a union is slow in Oxigraph (TRAPS.md), and one
     # pattern joining the links with their details made it hash-join every link's confidence (1.1 s against
-    # 0.2 s; at 5M quads, 0.8 s against 13 ms). Independent patterns go as the branches of one query
-    # (select_parts): one round trip each.
+    # 0.2 s; at 5M quads, 0.8 s against 13 ms). Without that OPTIONAL, the joined pattern was still slower at 5M
+    # quads than these parts and a second query for the details (3.5 against 2.5 ms): each part repeats the
+    # VALUES. Independent patterns go as the branches of one query (select_parts): one round trip each.
     values = " ".join(f"<{i}>" for i in sorted(subs)[:2000])
-    pairs = [r for part in select_parts(store, [
-        f"VALUES ?d {{ {values} }} ?c eg:{a} ?d ; eg:{b} ?o"
-        for a, b in (("correspondenceOf", "correspondsTo"), ("correspondsTo", "correspondenceOf"))]) for r in part]
+    parts = [f"VALUES ?d {{ {values} }} ?c eg:{a} ?d ; eg:{b} ?o"
+             for a, b in (("correspondenceOf", "correspondsTo"), ("correspondsTo", "correspondenceOf"))]
+    return Ask([parts_query(parts)], lambda answers: [r for part in by_part(answers[0], len(parts)) for r in part])
+
+
+def links_of_pairs(store: GraphStore, pairs: list[Row], present: set[str | None]) -> dict[str, list[Json]]:
+    """other_list_links from the answer of link_pairs_ask: the details of the links, and the lists of the
+    entries they reach."""
     if not pairs:
         return {}
     # Each IRI once, and the notations of the linked sub-items only (not of every sub-item: at 5M quads that
@@ -248,19 +262,28 @@ def _linked_to_regime_items(store: GraphStore, entries: list[Json]) -> list[Json
     return with_found_via(describe_entries(store, sorted(set(found) - known)), found)
 
 
-def entries_of(store: GraphStore, rows: list[dict[str, object]]) -> list[Json]:
+def entries_of(store: GraphStore, rows: list[dict[str, Any]]) -> list[Json]:
+    return answer(store, entries_of_ask(rows))
+
+
+def entries_of_ask(rows: list[dict[str, Any]]) -> Ask[list[Json]]:
+    """The entries of these rows (entry_rows) with their labels and details, as a question (query/asks.py)."""
     iris = sorted({value(r["e"]) for r in rows} | {value(r["l"]) for r in rows})
     entries = sorted({value(r["e"]) for r in rows})
     # Labels and details in one query: each query is a round trip on a remote store.
     parts = label_parts(iris)
-    answers = select_parts(store, parts + _detail_parts(entries))
-    names = labels_of([row for rows_ in answers[:len(parts)] for row in rows_])
-    detail = _entry_details([row for rows_ in answers[len(parts):] for row in rows_])
-    return [{"id": rid(value(r["e"])), "code": value(r["code"]), "list": rid(value(r["l"])),
-             "list_label": label_of(names.get(value(r["l"])), ""), "edition": rid(value(r["ed"])),
-             "label": label_of(names.get(value(r["e"])), value(r["code"])), "labels": names.get(value(r["e"]), {}),
-             "valid_from": value(r["from"]), "valid_until": value(r["until"]),
-             "parent": rid(value(r.get("parent"))), **detail.get(value(r["e"]), {})} for r in rows]
+    details = _detail_parts(entries)
+
+    def finish(answers: list[list[Row]]) -> list[Json]:
+        split = by_part(answers[0], len(parts) + len(details))
+        names = labels_of([row for rows_ in split[:len(parts)] for row in rows_])
+        detail = _entry_details([row for rows_ in split[len(parts):] for row in rows_])
+        return [{"id": rid(value(r["e"])), "code": value(r["code"]), "list": rid(value(r["l"])),
+                 "list_label": label_of(names.get(value(r["l"])), ""), "edition": rid(value(r["ed"])),
+                 "label": label_of(names.get(value(r["e"])), value(r["code"])), "labels": names.get(value(r["e"]), {}),
+                 "valid_from": value(r["from"]), "valid_until": value(r["until"]),
+                 "parent": rid(value(r.get("parent"))), **detail.get(value(r["e"]), {})} for r in rows]
+    return Ask([parts_query(parts + details)], finish)
 
 
 def _detail_parts(iris: list[str]) -> list[str]:

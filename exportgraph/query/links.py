@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from exportgraph.graph.store import GraphStore
+from exportgraph.graph.store import GraphStore, Row
+from exportgraph.query.asks import Ask, answer
 from exportgraph.query.base import Json, rid, value
 
 POSITIVE = ("exact", "narrow", "broad", "close", "related")
@@ -39,21 +40,28 @@ def _values(iris: list[str]) -> str:
 
 def links_from(store: GraphStore, iris: list[str]) -> dict[str, list[Json]]:
     """Every link that starts at one of these entries (positive or negative), with its target."""
-    out: dict[str, list[Json]] = defaultdict(list)
-    for start in range(0, len(iris), 200):
-        chunk = iris[start:start + 200]
-        rows = store.select(f"""SELECT ?e ?c ?other ?code ?type ?method ?conf ?cl WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+    return answer(store, links_from_ask(iris))
+
+
+def links_from_ask(iris: list[str]) -> Ask[dict[str, list[Json]]]:
+    """links_from as a question (query/asks.py)."""
+    texts = [f"""SELECT ?e ?c ?other ?code ?type ?method ?conf ?cl WHERE {{ VALUES ?e {{ {_values(iris[start:start + 200])} }}
             ?c eg:correspondenceOf ?e ; eg:matchType ?t . ?t skos:notation ?type .
             ?c eg:matchMethod ?m . ?m skos:notation ?method .
             OPTIONAL {{ ?c eg:correspondsTo ?other . OPTIONAL {{ ?other skos:notation ?code }} }}
             OPTIONAL {{ ?c eg:counterpartList ?cl }}
-            OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?e ?other ?c""")
-        for r in rows:
+            OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?e ?other ?c"""
+             for start in range(0, len(iris), 200)]
+
+    def finish(answers: list[list[Row]]) -> dict[str, list[Json]]:
+        out: dict[str, list[Json]] = defaultdict(list)
+        for r in (r for rows in answers for r in rows):
             out[value(r["e"])].append({
                 "target": rid(value(r["other"])), "target_code": value(r["code"]), "match": value(r["type"]),
                 "method": value(r["method"]), "confidence": value(r["conf"]),
                 "counterpart_list": rid(value(r["cl"])), "link": rid(value(r["c"]))})
-    return dict(out)
+        return dict(out)
+    return Ask(texts, finish)
 
 
 def regime_links(store: GraphStore, iris: list[str]) -> dict[str, list[Json]]:
@@ -69,19 +77,27 @@ def to_regime_items(links: dict[str, list[Json]]) -> dict[str, list[Json]]:
 
 def implementers(store: GraphStore, regime_iris: list[str]) -> dict[str, list[Json]]:
     """National entries with a positive link to these regime items: {entry iri: [link, ...]}."""
+    return answer(store, implementers_ask(regime_iris))
+
+
+def implementers_ask(regime_iris: list[str]) -> Ask[dict[str, list[Json]]]:
+    """implementers as a question (query/asks.py)."""
     if not regime_iris:
-        return {}
+        return Ask([], lambda _: {})
     types = " ".join(f'"{t}"' for t in POSITIVE)
-    rows = store.select(f"""SELECT ?e ?r ?code ?c ?type ?method ?conf WHERE {{ VALUES ?r {{ {_values(regime_iris)} }}
+    text = f"""SELECT ?e ?r ?code ?c ?type ?method ?conf WHERE {{ VALUES ?r {{ {_values(regime_iris)} }}
         VALUES ?type {{ {types} }} ?c eg:correspondsTo ?r ; eg:correspondenceOf ?e ; eg:matchType ?t .
         ?t skos:notation ?type . ?c eg:matchMethod ?m . ?m skos:notation ?method . OPTIONAL {{ ?r skos:notation ?code }}
-        OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?e""")
-    out: dict[str, list[Json]] = defaultdict(list)
-    for r in rows:
-        out[value(r["e"])].append({"target": rid(value(r["r"])), "target_code": value(r["code"]), "match": value(r["type"]),
-                                   "method": value(r["method"]), "confidence": value(r["conf"]),
-                                   "link": rid(value(r["c"]))})
-    return dict(out)
+        OPTIONAL {{ ?c eg:confidence ?cf . ?cf skos:notation ?conf }} }} ORDER BY ?e"""
+
+    def finish(answers: list[list[Row]]) -> dict[str, list[Json]]:
+        out: dict[str, list[Json]] = defaultdict(list)
+        for r in answers[0]:
+            out[value(r["e"])].append({"target": rid(value(r["r"])), "target_code": value(r["code"]),
+                                       "match": value(r["type"]), "method": value(r["method"]),
+                                       "confidence": value(r["conf"]), "link": rid(value(r["c"]))})
+        return dict(out)
+    return Ask([text], finish)
 
 
 def different_items(store: GraphStore, iris: list[str]) -> list[tuple[str, str]]:
@@ -93,12 +109,17 @@ def different_items(store: GraphStore, iris: list[str]) -> list[tuple[str, str]]
 
 def different_links(store: GraphStore, iris: list[str]) -> set[tuple[str, str]]:
     """(a, b) IRIs: every 'same code, different item' record from one of these entries, whatever b is."""
+    return answer(store, different_links_ask(iris))
+
+
+def different_links_ask(iris: list[str]) -> Ask[set[tuple[str, str]]]:
+    """different_links as a question (query/asks.py)."""
     if not iris:
-        return set()
+        return Ask([], lambda _: set())
     # One VALUES block, the other end kept in Python: two VALUES blocks are joined as their cross product first.
-    rows = store.select(f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(iris)} }}
-        ?c eg:correspondenceOf ?a ; eg:correspondsTo ?b ; eg:matchType ?t . ?t skos:notation "different-item" }}""")
-    return {(value(r["a"]), value(r["b"])) for r in rows}
+    text = f"""SELECT ?a ?b WHERE {{ VALUES ?a {{ {_values(iris)} }}
+        ?c eg:correspondenceOf ?a ; eg:correspondsTo ?b ; eg:matchType ?t . ?t skos:notation "different-item" }}"""
+    return Ask([text], lambda answers: {(value(r["a"]), value(r["b"])) for r in answers[0]})
 
 
 def among(links: set[tuple[str, str]], iris: list[str]) -> list[tuple[str, str]]:

@@ -4,8 +4,8 @@ three calls made one after the other, with far fewer waits.
 
 On a remote store each query is a round trip, and those calls made them one after the other (nine for a
 code in six lists at 5M quads, one of them twice). Here, once the entries with the code are known, every
-question that depends only on them goes at once (query/fanout.py): labels and details, sub-items, regime
-links, 'different item' records, the regime items' implementers. Then the links from sub-items and the
+question that depends only on them goes at once (query/asks.py: one thread, a connection each): labels and
+details, sub-items, regime links, 'different item' records, the regime items' implementers. Then the links from sub-items and the
 thresholds, then (only when links or regime items bring entries of other lists) the same questions for
 those entries.
 """
@@ -17,17 +17,18 @@ from typing import Any, NamedTuple
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query import items as I
-from exportgraph.query.base import Json, descendants, rid, value
+from exportgraph.query.asks import Ask, asked
+from exportgraph.query.base import Json, descendants_ask, rid, value
 from exportgraph.query.fanout import together
 from exportgraph.query.links import (
     among,
-    different_links,
-    implementers,
+    different_links_ask,
+    implementers_ask,
     is_regime_entry,
-    links_from,
+    links_from_ask,
     to_regime_items,
 )
-from exportgraph.query.parameters import side_by_side, threshold_rows, thresholds_of
+from exportgraph.query.parameters import side_by_side, threshold_ask, threshold_rows, thresholds_of
 
 
 class Report(NamedTuple):
@@ -45,19 +46,16 @@ class _Read:
         self.apart: set[tuple[str, str]] = set()  # 'different item' records from the entries
         self.thresholds: list[dict[str, Any]] = []
 
-    def about(self, store: GraphStore, ids: list[str]) -> list[Any]:
-        """The calls that read what is needed of these entries (short ids, as the entries give them)."""
+    def about(self, ids: list[str]) -> list[Ask[Any]]:
+        """The questions that read what is needed of these entries (short ids, as the entries give them)."""
         iris = [T.iri(i) for i in ids]
         national = [i for i in dict.fromkeys(T.iri(i) for i in ids if not is_regime_entry(i)) if i not in self.subs]
-        return [lambda: self.subs.update(descendants(store, national)),
-                lambda: self.links.update(links_from(store, iris)),
-                lambda: self.apart.update(different_links(store, iris))]
+        return [descendants_ask(national).then(self.subs.update), links_from_ask(iris).then(self.links.update),
+                different_links_ask(iris).then(self.apart.update)]
 
-    def read_thresholds(self, store: GraphStore, done: set[str]) -> list[str]:
-        """Read the thresholds of the sub-items not yet read; the sub-items now read."""
-        todo = sorted({d for found in self.subs.values() for d in found} - done)
-        self.thresholds += threshold_rows(store, todo)
-        return todo
+    def todo(self, done: set[str]) -> list[str]:
+        """The sub-items read whose thresholds are not among `done`."""
+        return sorted({d for found in self.subs.values() for d in found} - done)
 
 
 def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> Report:
@@ -65,20 +63,19 @@ def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> R
     ids = [rid(value(r["e"])) or "" for r in rows]
     read = _Read()
     regime = [T.iri(i) for i in ids if is_regime_entry(i)] if list_id is None else []
-    entries, implementing, *_ = together(store, [lambda: I.entries_of(store, rows),
-                                                 lambda: implementers(store, regime),
-                                                 lambda: I.item_lists(store), *read.about(store, ids)])
+    entries, implementing, *_ = asked(store, [I.entries_of_ask(rows), implementers_ask(regime), *read.about(ids)])
     done: set[str] = set()
     if list_id is None:  # entries of other lists: implementers of the regime items, then linked ones
         entries += _described(store, read, sorted(set(implementing) - {T.iri(i) for i in ids}), implementing)
         national = [T.iri(e["id"]) for e in entries if not is_regime_entry(e["id"])]
         subs = {d for n in national for d in read.subs.get(n, [])}
         present = {e["list"] for e in entries}
-        found, done_now = together(store, [lambda: I.other_list_links(store, subs, present),
-                                           lambda: read.read_thresholds(store, set())])
-        done.update(done_now)
+        todo = read.todo(done)
+        pairs, _ = asked(store, [I.link_pairs_ask(subs), threshold_ask(todo).then(read.thresholds.extend)])
+        done.update(todo)
+        found = I.links_of_pairs(store, pairs, present)
         entries += _described(store, read, sorted(found)[:20], found)
-    read.read_thresholds(store, done)
+    read.thresholds += threshold_rows(store, read.todo(done))
     I.with_regime_links(entries, to_regime_items({i: read.links.get(i, []) for i in (T.iri(e["id"]) for e in entries)}))
     warnings = I.lookup_warnings(store, entries, among(read.apart, [T.iri(e["id"]) for e in entries]))
     national_ids = list(dict.fromkeys(e["id"] for e in entries if e.get("id") and not is_regime_entry(e["id"])))
@@ -88,7 +85,8 @@ def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> R
 
 def _described(store: GraphStore, read: _Read, iris: list[str], found: dict[str, list[Json]]) -> list[Json]:
     """These entries, each with the links it was found through, and what is read about them meanwhile."""
-    if not iris:  # no fan-out for nothing: its threads' hand-offs cost 0.1 ms
+    if not iris:
         return []
-    extra, *_ = together(store, [lambda: I.describe_entries(store, iris), *read.about(store, [rid(i) or "" for i in iris])])
+    about = read.about([rid(i) or "" for i in iris])
+    extra, _ = together(store, [lambda: I.describe_entries(store, iris), lambda: asked(store, about)])
     return I.with_found_via(extra, found)

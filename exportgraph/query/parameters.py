@@ -17,6 +17,7 @@ from typing import Any
 from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
+from exportgraph.query.asks import Ask, answer
 from exportgraph.query.base import check_id, descendants, rid, value
 
 Json = dict[str, Any]
@@ -93,16 +94,19 @@ def _thresholds(store: GraphStore, entry_ids: list[str]) -> dict[str, list[Json]
 
 def threshold_rows(store: GraphStore, items: list[str]) -> list[dict[str, Any]]:
     """The thresholds of these items (entries or sub-items), a row each."""
-    rows: list[dict[str, Any]] = []
-    for chunk in range(0, len(items), 400):
-        values = " ".join(f"<{i}>" for i in items[chunk:chunk + 400])
-        rows += store.select(f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
-            VALUES ?item {{ {values} }} ?item eg:threshold ?th .
+    return answer(store, threshold_ask(items))
+
+
+def threshold_ask(items: list[str]) -> Ask[list[dict[str, Any]]]:
+    """threshold_rows as a question (query/asks.py)."""
+    texts = [f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
+            VALUES ?item {{ {" ".join(f"<{i}>" for i in items[chunk:chunk + 400])} }} ?item eg:threshold ?th .
             ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
             OPTIONAL {{ ?item skos:notation ?notation }}
             OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
-            OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}""")
-    return rows
+            OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}"""
+             for chunk in range(0, len(items), 400)]
+    return Ask(texts, lambda answers: [row for rows in answers for row in rows])
 
 
 def thresholds_of(entry_ids: list[str], items: dict[str, list[str]], rows: list[dict[str, Any]]) -> dict[str, list[Json]]:
