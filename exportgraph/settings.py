@@ -114,6 +114,10 @@ class Settings:
         "Answer a plain /sparql query that needs no worker, and GET /api/health, inside the HTTP protocol as "
         "soon as the whole request is read, without uvicorn's per-request task (api/synclane.py); off: every "
         "request takes uvicorn's way. Off with access_log."))
+    warm_up: bool = field(default=True, metadata=_help(
+        "`serve`: each web process answers one request of each kind (REST, pages, a view) to itself before it "
+        "accepts connections, so that its threads, caches and templates are made before the first reader "
+        "(api/warmup.py; seconds on the real data, at most 60 s)."))
     header_timeout_s: float = field(default=10.0, metadata=_help(
         "Longest a client may take to send a request line and headers; then 408 and the connection is closed."))
     health_timeout_s: float = field(default=1.0, metadata=_help(

@@ -22,6 +22,7 @@ from exportgraph.api.routes.meta import health_asgi, health_parts
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.api.synclane import Answer, Lane
+from exportgraph.api.warmup import warm_up
 from exportgraph.exc import ExportGraphError
 from exportgraph.settings import Settings
 
@@ -125,6 +126,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             app.state.shutdown_hooks.append(monitor.stop)
         memory.start_trimming(settings.malloc_trim_s)  # freed memory back to the system (api/memory.py)
         pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
+        if getattr(app.state, "warm_up", False):  # `serve`: a request of each kind to itself first (warmup.py)
+            await warm_up(app)
+            pauses.settle()
         yield
         hooks = getattr(app.state, "shutdown_hooks", [])
         for hook in hooks:

@@ -144,6 +144,7 @@ def _serve_one(settings: Settings, state: GraphState, sock: socket.socket) -> No
                                                                      lane(app) if settings.sync_lane else None, max_head))
     server = uvicorn.Server(config)
     app.state.supervised = True  # `serve`'s parent replaces this process should it end (api/processes.py)
+    app.state.warm_up = settings.warm_up  # before it accepts a connection (api/warmup.py)
     # Called on a runaway query in a thread: stop accepting, finish the requests held, exit; the parent forks anew.
     app.state.recycle = lambda: setattr(server, "should_exit", True)
     server.run(sockets=[sock])

@@ -155,7 +155,8 @@ class RemoteStore(GraphStore):
     Queries go as an HTML form (`query=`), which every server takes: Virtuoso 7.2 never answers a POST of
     `application/sparql-query`. The Accept header follows the query's form: asked for JSON first, Virtuoso
     answers a CONSTRUCT with a table of ?s ?p ?o, and a SELECT asked for N-Triples with a graph describing it.
-    One httpx client: its pool keeps connections alive across queries and threads.
+    Queries through libcurl (`_Queries`); loads and the search index's stream through one httpx client, whose
+    pool keeps connections alive across threads.
     """
 
     concurrent = True
