@@ -367,9 +367,26 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
             "remote_failures": remote.failures if remote is not None else [],
             "rss_start": start_rss, "rss_end": end_rss, "rss_samples": samples, "phases": phases,
             "classes": summarise(load.results), "health": health_by_phase(health, phases),
+            "errors_by_phase": errors_by_phase(load.results, phases),
             "client": {"cpu_s": client_cpu, "requests": len(load.results),
                        "cpu_us_per_request": 1e6 * client_cpu / max(1, len(load.results)),
                        "core_fraction": client_cpu / args.duration}}
+
+
+def errors_by_phase(results: list[tuple[float, str, str, float]], phases: list[tuple[str, float]]) -> dict[str, Any]:
+    """Per phase, the answers of every class that were not 2xx, 404 or 429, by status: where 5xx happened (a
+    502 or 503 is expected only while the remote store is down or stopped). A request counts in the phase in
+    which it ended."""
+    out: dict[str, Counter[str]] = {name: Counter() for name, _ in phases[:-1]}
+    bounds = list(zip(phases, phases[1:], strict=False))
+    for ended, _, status, _ in results:
+        if status.startswith("2") or status in ("404", "429"):
+            continue
+        for (name, begin), (_, end) in bounds:
+            if begin <= ended < end:
+                out[name][status] += 1
+                break
+    return {name: dict(counts) for name, counts in out.items()}
 
 
 def summarise(results: list[tuple[float, str, str, float]]) -> dict[str, Any]:
@@ -416,6 +433,9 @@ def report(result: dict[str, Any]) -> None:
     print(table(["health phase", "s", "probes", "p50 ms", "p99 ms", "max ms", "prober lag p99", "statuses"], rows,
                 "lrrrrrrl"))
     print("(prober lag: how late the prober itself sent a probe; it is inside the latency, and is not the service)")
+    for phase, counts in result.get("errors_by_phase", {}).items():
+        print(f"answers other than 2xx, 404, 429 while {phase}: "
+              + (" ".join(f"{k}:{v}" for k, v in sorted(counts.items())) or "none"))
     a, b = result["rss_start"], result["rss_end"]
     first = result["events"].get("rss_first_health")
     if first is not None:

@@ -42,10 +42,11 @@ def test_a_warm_up_request_that_fails_is_skipped_and_the_budget_stops_the_rest()
     assert seen == ["/boom", "/api/x", "/slow"]
 
 
-def test_serve_answers_health_only_after_its_warm_up(settings: Settings, tmp_path: Path) -> None:
+def _serve_log(settings: Settings, tmp_path: Path, env: dict[str, str]) -> str:
+    """`serve` started: its log when it first answers health (200, or 503 over a store that does not answer)."""
     port = free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "EXPORTGRAPH_VERBOSE": "1", "EXPORTGRAPH_WEB_PROCESSES": "1"}
+    env = {**os.environ, "EXPORTGRAPH_VERBOSE": "1", "EXPORTGRAPH_WEB_PROCESSES": "1", **env}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve", "--port", str(port), "--build-dir",
                                  str(settings.build_dir), "--data-dir", str(DATA)], stdout=out, stderr=subprocess.STDOUT,
@@ -55,13 +56,22 @@ def test_serve_answers_health_only_after_its_warm_up(settings: Settings, tmp_pat
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code in (200, 503):
-                    break
+                    return log.read_text("utf-8")
             except httpx.HTTPError:
                 time.sleep(0.2)
-        else:
-            raise AssertionError(log.read_text("utf-8")[-3000:])
-        text = log.read_text("utf-8")  # written before the first health answer, or the order is wrong
-        assert f"warm-up: {len(PATHS)} requests" in text, text[-3000:]
+        raise AssertionError(log.read_text("utf-8")[-3000:])
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_serve_answers_health_only_after_its_warm_up(settings: Settings, tmp_path: Path) -> None:
+    text = _serve_log(settings, tmp_path, {})  # written before the first health answer, or the order is wrong
+    assert f"warm-up: {len(PATHS)} requests" in text, text[-3000:]
+
+
+def test_no_warm_up_while_the_remote_store_does_not_answer(settings: Settings, tmp_path: Path) -> None:
+    text = _serve_log(settings, tmp_path, {"EXPORTGRAPH_STORE": "remote",
+                                           "EXPORTGRAPH_REMOTE_QUERY_URL": f"http://127.0.0.1:{free_port()}/query"})
+    assert "Application startup complete" in text, text[-3000:]
+    assert "warm-up:" not in text, text[-3000:]

@@ -126,7 +126,9 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
             app.state.shutdown_hooks.append(monitor.stop)
         memory.start_trimming(settings.malloc_trim_s)  # freed memory back to the system (api/memory.py)
         pauses.settle()  # full garbage collections walk only what is new, GIL switches every ms (pauses.py)
-        if getattr(app.state, "warm_up", False):  # `serve`: a request of each kind to itself first (warmup.py)
+        # `serve`: a request of each kind to itself first (warmup.py); not while the remote store does not answer
+        # (each request would wait for it, and the readers after them).
+        if getattr(app.state, "warm_up", False) and (monitor is None or monitor.snapshot()["ok"]):
             await warm_up(app)
             pauses.settle()
         yield

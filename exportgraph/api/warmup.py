@@ -6,7 +6,8 @@ answers), compiled its templates, or drawn a view: the first readers wait for th
 grows by it under its first load (in the remote soak, each web process went from 330-342 to 360 MB in its first
 100 s, then stayed there). So, at the end of its start-up and before it accepts a connection (health
 included), it sends one request of each kind to itself through the app, in the process. A request that fails
-is logged and skipped: a warm-up never stops the service.
+is logged and skipped: a warm-up never stops the service. Over a remote store that does not answer at start,
+there is no warm-up (api/app.py).
 """
 
 from __future__ import annotations
