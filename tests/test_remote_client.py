@@ -153,6 +153,8 @@ def test_queries_sent_at_once_answer_as_one_by_one(remote_store: RemoteStore) ->
     together = remote_store.select_all(texts)
     assert together == [remote_store.select(text) for text in texts]
     assert [len(rows) for rows in together] == [1, 5, 2, 0, 3, 3]
+    many = texts * 3 + texts[:1]  # more than a thread sends at once (graph/store.py AT_ONCE): in groups, in order
+    assert remote_store.select_all(many) == together * 3 + together[:1]
 
 
 def test_queries_sent_at_once_on_closed_connections_are_sent_again() -> None:
