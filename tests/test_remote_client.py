@@ -117,12 +117,17 @@ def test_a_forked_child_opens_its_own_connection() -> None:
         server.stop()
 
 
-def test_a_silent_server_is_a_timeout_and_a_closed_port_is_unavailable() -> None:
+# One query, and several sent at once (select_all): the same errors either way.
+SENDS = {"one": lambda store: store.ask("ASK {}"), "at once": lambda store: store.select_all(["SELECT ?x {}"] * 3)}
+
+
+@pytest.mark.parametrize("send", sorted(SENDS))
+def test_a_silent_server_is_a_timeout_and_a_closed_port_is_unavailable(send: str) -> None:
     server = _Server(close=False, silent=True)
     store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=0.5)
     try:
         with pytest.raises(StoreTimeout):
-            store.ask("ASK {}")
+            SENDS[send](store)
     finally:
         store.close()
         server.stop()
@@ -130,7 +135,7 @@ def test_a_silent_server_is_a_timeout_and_a_closed_port_is_unavailable() -> None
         port = probe.getsockname()[1]
     closed = RemoteStore(f"http://127.0.0.1:{port}/query", timeout_s=1)
     with pytest.raises(StoreUnavailable) as refused:
-        closed.ask("ASK {}")
+        SENDS[send](closed)
     assert "127.0.0.1" not in refused.value.message  # the store's address stays out of client-facing messages
 
 
@@ -166,18 +171,3 @@ def test_queries_sent_at_once_on_closed_connections_are_sent_again() -> None:
     finally:
         store.close()
         server.stop()
-
-
-def test_queries_sent_at_once_to_a_silent_server_time_out_and_to_a_closed_port_are_unavailable() -> None:
-    server = _Server(close=False, silent=True)
-    store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=0.5)
-    try:
-        with pytest.raises(StoreTimeout):
-            store.select_all(["SELECT ?x {}"] * 3)
-    finally:
-        store.close()
-        server.stop()
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
-    with pytest.raises(StoreUnavailable):
-        RemoteStore(f"http://127.0.0.1:{port}/query", timeout_s=1).select_all(["SELECT ?x {}"] * 3)
