@@ -95,25 +95,34 @@ def test_diff_csv(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/diff.csv", params={"before": "2023-09-30", "after": "2023-07-01"}).status_code == 400
 
 
-@pytest.mark.parametrize("text", ["a", "3B0", "gallium", "镓", "8112.92", "of the"])
+@pytest.mark.parametrize("text", ["a", "3B0", "gallium", "镓", "8112.92", "of the", "3b001", "ガリウム", "list", "9A"])
 def test_integer_ranks_and_shared_facets_are_the_plain_definitions(store, text: str) -> None:  # type: ignore[no-untyped-def]
-    """textindex ranks hits by one integer and counts facets over shared values: the same order and counts as
-    the key and the sets they stand for (tier, matched code length, kind order, label length, IRI)."""
+    """textindex finds hits by tier with sets and ranks them by one integer, and counts facets over shared
+    values: the same tiers, texts, order and counts as one document at a time (TextIndex.matches) and the key
+    and the sets they stand for (tier, matched code length, kind order, label length, IRI)."""
     from collections import Counter
 
     from exportgraph.query.textindex import facet_counts, index_for
 
     index = index_for(store)
     best = index.matches(text)
-    assert best, text
+    found = index.found(text)
+    assert best and found is not None, text
+    assert found.resources == set(best)
+    assert {n: tier for tier, group in enumerate(found.tiers) for n in group} == {n: t for n, (t, _) in best.items()}
 
     def plain(n: int) -> tuple[int, int, int, int, str]:
         tier, matched = best[n]
         r = index.resources[n]
         return tier, len(matched) if tier <= 1 else 0, r.order, r.label_length, r.iri
 
-    assert [h.resource.iri for h in index.ranked(best, best)] == [index.resources[n].iri for n in sorted(best, key=plain)]
-    assert [h.resource.iri for h in index.ranked(best, best, 7)] == [index.resources[n].iri for n in sorted(best, key=plain)[:7]]
+    ordered = sorted(best, key=plain)
+    assert [(h.resource.iri, h.tier, h.matched) for h in found.top(None, None)] == \
+        [(index.resources[n].iri, *best[n]) for n in ordered]
+    for first in (1, 7, 50):
+        assert [h.resource.iri for h in found.top(None, first)] == [index.resources[n].iri for n in ordered[:first]]
+    among = set(ordered[::3])  # as a filter leaves them
+    assert [h.resource.iri for h in found.top(among, 5)] == [index.resources[n].iri for n in ordered if n in among][:5]
     facets = facet_counts(index, list(best), {})
     hits = [index.resources[n] for n in best]
     assert facets["kind"] == dict(sorted(Counter(r.kind for r in hits).items(), key=lambda kv: (-kv[1], kv[0])))
