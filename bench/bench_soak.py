@@ -43,6 +43,8 @@ import contextlib
 from _common import ROOT, free_port, ms, pct, table, write_results  # noqa: E402 - after the path
 from _rawhttp import Answer, Connection  # noqa: E402
 
+from exportgraph.sparql.lanes import HEAVY_NICE  # noqa: E402
+
 HOST = "127.0.0.1"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 LOOKUP = ("SELECT ?p ?o WHERE { <https://w3id.org/exportgraph/id/%s> ?p ?o } LIMIT 50")
@@ -163,22 +165,30 @@ class Load:
 def rss(pid: int) -> dict[str, float]:
     """Memory in MB of the service (its supervisor and web processes) and of its SPARQL worker processes (those
     the multiprocessing fork server started), summed. PSS, not RSS: the web processes and the supervisor share
-    the loaded graph copy-on-write, and RSS would count it once per process."""
+    the loaded graph copy-on-write, and RSS would count it once per process.
+
+    The heavy lane's workers are counted apart (`heavy_mb`): each lives for one heavy query (sparql/lanes.py), so
+    their number at a moment is how many heavy queries run then (none at start, 0-2 under the soak's load), not
+    memory the service keeps. They are the ones at the heavy lane's niceness."""
     try:
         main = psutil.Process(pid)
         kids = main.children(recursive=True)
         mine = main.memory_full_info().pss
     except psutil.NoSuchProcess:
-        return {"service_mb": float("nan"), "workers_mb": float("nan"), "workers": 0}
-    workers = count = 0
+        return {"service_mb": float("nan"), "workers_mb": float("nan"), "workers": 0, "heavy_mb": 0.0, "heavy": 0}
+    workers = count = heavy = heavy_count = 0
     for kid in kids:
         with contextlib.suppress(psutil.NoSuchProcess):
             pss = kid.memory_full_info().pss
             if any("multiprocessing" in part for part in kid.cmdline()):
-                workers, count = workers + pss, count + 1
+                if kid.nice() >= HEAVY_NICE:
+                    heavy, heavy_count = heavy + pss, heavy_count + 1
+                else:
+                    workers, count = workers + pss, count + 1
             else:
                 mine += pss
-    return {"service_mb": mine / 2**20, "workers_mb": workers / 2**20, "workers": count}
+    return {"service_mb": mine / 2**20, "workers_mb": workers / 2**20, "workers": count,
+            "heavy_mb": heavy / 2**20, "heavy": heavy_count}
 
 
 async def sample_rss(pid: int, samples: list[dict[str, float]], every_s: float = 10.0) -> None:
@@ -376,17 +386,26 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
 def errors_by_phase(results: list[tuple[float, str, str, float]], phases: list[tuple[str, float]]) -> dict[str, Any]:
     """Per phase, the answers of every class that were not 2xx, 404 or 429, by status: where 5xx happened (a
     502 or 503 is expected only while the remote store is down or stopped). A request counts in the phase in
-    which it ended."""
+    which it was sent: one sent while the store was stopped waits for it, and may end after it is back. For the
+    phase "after", also how many 5xx were sent after the store was back, and the last of them (s after)."""
     out: dict[str, Counter[str]] = {name: Counter() for name, _ in phases[:-1]}
     bounds = list(zip(phases, phases[1:], strict=False))
-    for ended, _, status, _ in results:
+    back = dict(phases).get("after")
+    late: list[float] = []
+    for ended, _, status, seconds in results:
         if status.startswith("2") or status in ("404", "429"):
             continue
+        sent = ended - seconds
         for (name, begin), (_, end) in bounds:
-            if begin <= ended < end:
+            if begin <= sent < end:
                 out[name][status] += 1
                 break
-    return {name: dict(counts) for name, counts in out.items()}
+        if back is not None and status.startswith("5") and sent >= back:
+            late.append(sent - back)
+    found: dict[str, Any] = {name: dict(counts) for name, counts in out.items()}
+    if back is not None:
+        found["5xx sent after the store was back"] = {"count": len(late), "last_s": round(max(late), 3) if late else None}
+    return found
 
 
 def summarise(results: list[tuple[float, str, str, float]]) -> dict[str, Any]:
@@ -434,7 +453,10 @@ def report(result: dict[str, Any]) -> None:
                 "lrrrrrrl"))
     print("(prober lag: how late the prober itself sent a probe; it is inside the latency, and is not the service)")
     for phase, counts in result.get("errors_by_phase", {}).items():
-        print(f"answers other than 2xx, 404, 429 while {phase}: "
+        if phase.startswith("5xx"):
+            print(f"{phase}: {counts['count']}" + (f", the last {counts['last_s']} s after" if counts["count"] else ""))
+            continue
+        print(f"answers other than 2xx, 404, 429 sent while {phase}: "
               + (" ".join(f"{k}:{v}" for k, v in sorted(counts.items())) or "none"))
     a, b = result["rss_start"], result["rss_end"]
     first = result["events"].get("rss_first_health")
@@ -445,7 +467,9 @@ def report(result: dict[str, Any]) -> None:
     if first_total is not None:
         end_total = b["service_mb"] + b["workers_mb"]
         print(f"memory (PSS) whole process tree at the first health answer {first_total:.0f} MB -> end "
-              f"{end_total:.0f} MB ({100 * (end_total / first_total - 1):+.1f}%)")
+              f"{end_total:.0f} MB ({100 * (end_total / first_total - 1):+.1f}%); the heavy lane's workers apart, "
+              f"one a heavy query running: {b.get('heavy', 0)} at the end, {b.get('heavy_mb', 0.0):.0f} MB, at most "
+              f"{max((x.get('heavy', 0) for x in result['rss_samples']), default=0)} in the samples")
     total_a, total_b = a["service_mb"] + a["workers_mb"], b["service_mb"] + b["workers_mb"]
     print(f"memory (PSS) service {a['service_mb']:.0f} -> {b['service_mb']:.0f} MB, workers ({b['workers']}) "
           f"{a['workers_mb']:.0f} -> {b['workers_mb']:.0f} MB, total {total_a:.0f} -> {total_b:.0f} MB "
