@@ -78,6 +78,15 @@ def test_regimes_crosswalk_case(store: EmbeddedStore) -> None:
 def test_json_in_script_cannot_close_it(store: EmbeddedStore) -> None:
     text = script_json({"label": "</script><script>alert(1)</script>", "t": "\u2028"})
     assert "<" not in text and ">" not in text and json.loads(text)["label"].startswith("</script>")
+    # orjson writes it: the standard library's text, escapes and all, and what orjson cannot write still written
+    data: dict[str, object] = {**view_data(V.regimes(store), "/id/"), "odd": ["a&b \u2029 é 中", 1.5, None, {1: "x"}]}
+    for big in (None, 2**70):  # orjson, then a number past 64 bits that it refuses
+        data["big"] = big
+        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        for char in "<>&\u2028\u2029":
+            plain = plain.replace(char, f"\\u{ord(char):04x}")
+        assert script_json(data) == plain and not re.search("[<>&\u2028\u2029]", script_json(data))
+        assert json.loads(script_json(data)) == json.loads(json.dumps(data))
     page = render(V.regimes(store))
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert view_data(V.regimes(store), "/id/")["nodes"][0]["url"].startswith("/id/")
