@@ -383,14 +383,20 @@ async def measure(args: argparse.Namespace, store: str, port: int, service: subp
                        "core_fraction": client_cpu / args.duration}}
 
 
+OUTAGES = ("store down", "store stopped")  # the phases in which the remote store does not answer
+
+
 def errors_by_phase(results: list[tuple[float, str, str, float]], phases: list[tuple[str, float]]) -> dict[str, Any]:
     """Per phase, the answers of every class that were not 2xx, 404 or 429, by status: where 5xx happened (a
     502 or 503 is expected only while the remote store is down or stopped). A request counts in the phase in
-    which it was sent: one sent while the store was stopped waits for it, and may end after it is back. For the
-    phase "after", also how many 5xx were sent after the store was back, and the last of them (s after)."""
+    which it was sent. Then every 5xx by what the store was doing: a 502 or 503 in an outage (sent during one, or
+    sent before and still waiting when it began), sent after the store was back (how many, the last how long
+    after), or neither (with the store up); any other 5xx is a defect wherever it is."""
     out: dict[str, Counter[str]] = {name: Counter() for name, _ in phases[:-1]}
     bounds = list(zip(phases, phases[1:], strict=False))
-    back = dict(phases).get("after")
+    outages = [(begin, end) for (name, begin), (_, end) in bounds if name in OUTAGES]
+    backs = [end for _, end in outages]
+    fives: Counter[str] = Counter()
     late: list[float] = []
     for ended, _, status, seconds in results:
         if status.startswith("2") or status in ("404", "429"):
@@ -400,11 +406,21 @@ def errors_by_phase(results: list[tuple[float, str, str, float]], phases: list[t
             if begin <= sent < end:
                 out[name][status] += 1
                 break
-        if back is not None and status.startswith("5") and sent >= back:
-            late.append(sent - back)
+        if not status.startswith("5"):
+            continue
+        if status not in ("502", "503"):
+            fives[f"{status} (a defect wherever it is)"] += 1
+        elif any(sent < end and ended >= begin for begin, end in outages):
+            fives["in an outage" if any(begin <= sent for begin, end in outages if sent < end) else
+                  "in flight when an outage began"] += 1
+        elif any(sent >= back for back in backs):
+            fives["sent after the store was back"] += 1
+            late.append(min(sent - back for back in backs if sent >= back))
+        else:
+            fives["502/503 with the store up"] += 1
     found: dict[str, Any] = {name: dict(counts) for name, counts in out.items()}
-    if back is not None:
-        found["5xx sent after the store was back"] = {"count": len(late), "last_s": round(max(late), 3) if late else None}
+    if outages:
+        found["5xx"] = {**dict(fives), "last after the store was back (s)": round(max(late), 3) if late else None}
     return found
 
 
@@ -453,8 +469,8 @@ def report(result: dict[str, Any]) -> None:
                 "lrrrrrrl"))
     print("(prober lag: how late the prober itself sent a probe; it is inside the latency, and is not the service)")
     for phase, counts in result.get("errors_by_phase", {}).items():
-        if phase.startswith("5xx"):
-            print(f"{phase}: {counts['count']}" + (f", the last {counts['last_s']} s after" if counts["count"] else ""))
+        if phase == "5xx":
+            print("5xx by what the store was doing: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             continue
         print(f"answers other than 2xx, 404, 429 sent while {phase}: "
               + (" ".join(f"{k}:{v}" for k, v in sorted(counts.items())) or "none"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from exportgraph.api.storestatus import StoreMonitor
+from exportgraph.api.storestatus import POLL_DOWN_S, POLL_S, StoreMonitor
 from exportgraph.graph.build import Build, build
 from exportgraph.settings import Settings
 
@@ -63,13 +63,17 @@ def test_the_monitor_finds_the_store_again_after_a_hang_and_after_a_restart(tmp_
     monitor = _monitor(f"{server.base}/query")
     try:
         _until(monitor, reachable=True)
+        assert monitor._pause() == POLL_S
         os.kill(server.proc.pid, signal.SIGSTOP)
         _until(monitor, reachable=False)
+        # hung: a check waited its whole time, so the next goes at once and is waiting when the store resumes
+        assert monitor.waited and monitor._pause() == 0.0
         os.kill(server.proc.pid, signal.SIGCONT)
         _until(monitor, reachable=True)
         server.proc.kill()
         server.proc.wait(timeout=10)
         _until(monitor, reachable=False)
+        assert not monitor.waited and monitor._pause() == POLL_DOWN_S  # refused at once: checked again shortly
         server.proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "ox"), "--bind",
                                         f"127.0.0.1:{server.port}", "--union-default-graph"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
