@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from typing import Any
 
 import pytest
 
@@ -95,17 +96,59 @@ def test_diff_csv(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/diff.csv", params={"before": "2023-09-30", "after": "2023-07-01"}).status_code == 400
 
 
-@pytest.mark.parametrize("text", ["a", "3B0", "gallium", "镓", "8112.92", "of the", "3b001", "ガリウム", "list", "9A"])
+def _one_document_at_a_time(index: Any, text: str) -> dict[int, tuple[int, str]]:
+    """The definition of a search's tiers: every resource matching the text, {resource number: (tier, the text
+    it matched)}; each query term must match one field (a word: any indexed word it begins, also without dots
+    and hyphens; a CJK run: each of its bigrams), and a document's tier is decided by itself alone."""
+    import re as re_
+
+    from exportgraph.query import textindex as X
+
+    hits: set[int] | None = None
+    for term in X._words(text) + X.CJK.findall(X.norm(text)):
+        if X.CJK.fullmatch(term):
+            grams = [term] if len(term) <= 2 else [term[i:i + 2] for i in range(len(term) - 1)]
+            docs = set.intersection(*(set(index.postings.get(g, ())) for g in grams))
+        else:
+            starts = {term, re_.sub(r"[.\-]", "", term)} - {""}
+            docs = {d for t, ds in index.postings.items() if any(t.startswith(v) for v in starts) for d in ds}
+        hits = docs if hits is None else hits & docs
+    if hits is None:
+        return {}
+    needle, key = X.norm(text).strip(), X.code_key(text)
+    best: dict[int, tuple[int, str]] = {}
+    for d in hits:
+        kind = X.CODE if d < X.LABEL_BASE else X.LABEL if d < X.TEXT_BASE else X.TEXT
+        k = d - X.BASES[kind]
+        n, doc_text, folded = index.owners[kind][k], index.texts[kind][k], index.folded[kind][k]
+        if kind == X.LABEL:
+            lowered = doc_text.lower() if folded is None else folded
+            tier = 2 if lowered == needle else 3 if needle in lowered else 4
+        elif kind == X.CODE:
+            tier = 0 if folded == key else 1 if folded.startswith(key) else 4
+        else:
+            tier = 5
+        old = best.get(n)
+        if old is None or (tier, len(doc_text), doc_text) < (old[0], len(old[1]), old[1]):
+            best[n] = (tier, doc_text)
+    for n in index.codes.get(key, ()):  # "8112.92" is one word the postings know only as 811292
+        best[n] = (0, next((c for c in index.resources[n].codes if X.code_key(c) == key), key))
+    return best
+
+
+@pytest.mark.parametrize("text", ["a", "3B0", "gallium", "镓", "8112.92", "of the", "3b001", "ガリウム", "list", "9A",
+                                  "machine tools", "x-ray"])
 def test_integer_ranks_and_shared_facets_are_the_plain_definitions(store, text: str) -> None:  # type: ignore[no-untyped-def]
     """textindex finds hits by tier with sets and ranks them by one integer, and counts facets over shared
-    values: the same tiers, texts, order and counts as one document at a time (TextIndex.matches) and the key
+    values: the same tiers, texts, order and counts as one document at a time and the key
     and the sets they stand for (tier, matched code length, kind order, label length, IRI)."""
     from collections import Counter
 
-    from exportgraph.query.textindex import facet_counts, index_for
+    from exportgraph.query.facets import facet_counts
+    from exportgraph.query.textindex import index_for
 
     index = index_for(store)
-    best = index.matches(text)
+    best = _one_document_at_a_time(index, text)
     found = index.found(text)
     assert best and found is not None, text
     assert found.resources == set(best)

@@ -456,7 +456,8 @@ def find(store: GraphStore, text: str, kind: str | None = None, jurisdiction: st
 
     Ranked: an exact code first, then a code prefix, an exact label, a label containing the text, every word
     in a label, and last a description. Facet counts are over the hits that pass every other active filter."""
-    from exportgraph.query.textindex import MATCHES, faceted, index_for
+    from exportgraph.query.facets import faceted
+    from exportgraph.query.textindex import MATCHES, index_for
 
     text = text.strip()
     if not text:

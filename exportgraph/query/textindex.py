@@ -22,7 +22,7 @@ import threading
 import unicodedata
 import weakref
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -352,37 +352,11 @@ class TextIndex:
                 return set()
         return hits if hits is not None else set()
 
-    def matches(self, text: str) -> dict[int, tuple[int, str]]:
-        """Every resource matching the text, unordered: {resource number: (tier, the text it matched)}; each
-        query term must match one field. The definition, one document at a time: `found` gives the same tiers
-        (tests/test_web_search.py) and is what a search runs."""
-        hits = self._hit_docs(text)
-        if hits is None:
-            return {}
-        needle, key = norm(text).strip(), code_key(text)
-        best: dict[int, tuple[int, str]] = {}
-        for d in hits:
-            kind = CODE if d < LABEL_BASE else LABEL if d < TEXT_BASE else TEXT
-            k = d - BASES[kind]
-            n, doc_text, folded = self.owners[kind][k], self.texts[kind][k], self.folded[kind][k]
-            if kind == LABEL:
-                lowered = doc_text.lower() if folded is None else folded
-                tier = 2 if lowered == needle else 3 if needle in lowered else 4
-            elif kind == CODE:
-                tier = 0 if folded == key else 1 if folded.startswith(key) else 4  # type: ignore[union-attr]
-            else:
-                tier = 5
-            old = best.get(n)
-            if old is None or (tier, len(doc_text), doc_text) < (old[0], len(old[1]), old[1]):
-                best[n] = (tier, doc_text)
-        for n in self.codes.get(key, ()):  # "8112.92" is one word the postings know only as 811292
-            best[n] = (0, next((c for c in self.resources[n].codes if code_key(c) == key), key))
-        return best
-
     def found(self, text: str) -> Found | None:
         """The resources matching the text, each at its best tier (None: the text has no term to search for).
 
-        The same tiers as `matches`, without a step in Python for every hit where C can take it: the hits are
+        The same tiers as one document at a time (tests/test_web_search.py), without a step in Python for every
+        hit where C can take it: the hits are
         sorted and cut into their fields; only a label is compared with the query one by one (tier 2, 3 or 4);
         the resources of each tier are sets, each tier's less those of the tiers above it."""
         hits = self._hit_docs(text)
@@ -405,7 +379,8 @@ class TextIndex:
         inside: list[int] = []
         words: list[int] = []
         for k in map(operator.sub, ordered[cut:end], itertools.repeat(LABEL_BASE)):
-            lowered = label_folded[k] or label_text[k].lower()
+            folded = label_folded[k]
+            lowered = label_text[k].lower() if folded is None else folded
             if needle in lowered:
                 (exact if lowered == needle else inside).append(k)
             else:
@@ -498,90 +473,12 @@ class Found:
         return out
 
 
-def _keep(r: Resource, filters: dict[str, str | None], skip: str | None = None) -> bool:
-    for name, wanted in filters.items():
-        if not wanted or name == skip:
-            continue
-        if name == "kind" and r.kind != wanted:
-            return False
-        if name == "jurisdiction" and wanted not in r.jurisdictions:
-            return False
-        if name == "list" and wanted not in r.lists:
-            return False
-        if name == "as_of" and not r.in_force(wanted):
-            return False
-    return True
-
-
-def facet_counts(index: TextIndex, hits: list[int], filters: dict[str, str | None]) -> dict[str, dict[str, int]]:
-    """Per facet, the count of each value among the hits (resource numbers) that pass every OTHER active filter.
-
-    A hit that passes every active filter counts in every facet, one that fails exactly one filter counts in that
-    filter's facet only, one that fails two counts nowhere. Counted by Counter over maps of the index's lists
-    (C), not per hit in Python: a search counts every hit (tens of thousands for a common word at 5M quads)."""
-    active = [name for name in FACETS if filters.get(name)]
-    passing: list[int] = []
-    failing: dict[str, list[int]] = {name: [] for name in FACETS}
-    if not active:
-        passing = hits
-    for n in hits if active else ():
-        r = index.resources[n]
-        failed = [name for name in active if not _keep(r, {name: filters[name]})]
-        if not failed:
-            passing.append(n)
-        elif len(failed) == 1:
-            failing[failed[0]].append(n)
-    day = filters.get("as_of")
-    out: dict[str, Counter[str]] = {}
-    for name in FACETS:
-        counted = passing + failing[name] if failing[name] else passing
-        if name == "kind":
-            out[name] = Counter(map(index.kinds.__getitem__, counted))
-        elif name == "jurisdiction":
-            out[name] = _count(map(index.jurisdictions.__getitem__, counted))
-        elif name == "list":
-            out[name] = _count(map(index.lists.__getitem__, counted))
-        else:
-            out[name] = Counter(_state(index.resources[n].in_force(day)) for n in counted) if day else Counter()
-    return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in out.items()}
-
-
 def _shared(values: set[str], shared: dict[Any, Any]) -> Shared:
     """A resource's facet values as one shared object: None, the one value, or a sorted tuple of them."""
     if not values:
         return None
     value: Shared = next(iter(values)) if len(values) == 1 else tuple(sorted(values))
     return shared.setdefault(value, value)
-
-
-def _count(values: Iterable[Shared]) -> Counter[str]:
-    """Counter over the values of every hit: the shared objects counted first (in C), tuples spread after."""
-    counted: Counter[str] = Counter()
-    for value, k in Counter(values).items():
-        if isinstance(value, str):
-            counted[value] += k
-        elif value is not None:
-            for v in value:
-                counted[v] += k
-    return counted
-
-
-def _state(in_force: bool | None) -> str:
-    return UNDATED if in_force is None else "in force" if in_force else "not in force"
-
-
-def faceted(index: TextIndex, text: str, filters: dict[str, str | None], offset: int = 0,
-            limit: int | None = None) -> tuple[int, list[Hit], dict[str, Any]]:
-    """How many hits pass the filters, the page of them asked for (best first), and the facet counts."""
-    found = index.found(text)
-    if found is None:
-        return 0, [], facet_counts(index, [], filters)
-    resources = index.resources
-    hits = list(found.resources)
-    facets = facet_counts(index, hits, filters)
-    kept = {n for n in hits if _keep(resources[n], filters)} if any(filters.values()) else None
-    page = found.top(kept, None if limit is None else offset + limit)[offset:]
-    return len(hits if kept is None else kept), page, facets
 
 
 def valid_day(text: str | None) -> str | None:
