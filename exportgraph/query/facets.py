@@ -8,7 +8,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from exportgraph.query.textindex import FACETS, UNDATED, Hit, Resource, Shared, TextIndex
+from exportgraph.query.textindex import Hit, Resource, Shared, TextIndex
+
+UNDATED = "undated"
+FACETS = ("kind", "jurisdiction", "list", "as_of")
 
 
 def _keep(r: Resource, filters: dict[str, str | None], skip: str | None = None) -> bool:

@@ -13,7 +13,6 @@ label, a label containing the query, a label containing every word, and last a d
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import heapq
 import itertools
 import operator
@@ -70,8 +69,6 @@ ENTRY_CLASS = EG + "ControlEntry"
 # A resource with several classes is shown as the first of these it has.
 PREFERRED = ("ControlEntry", "Party", "LegalInstrument", "Provision", "Agency", "Case", "WtoDispute", "CustomsCode",
              "Regime", "Jurisdiction", "ControlList", "PartyList", "ListEdition")
-UNDATED = "undated"
-FACETS = ("kind", "jurisdiction", "list", "as_of")
 MAX_QUERY = 200  # characters of a query (base.find refuses longer ones): a code tier matches no longer a text
 # What matched, by tier: the words the search results page shows.
 MATCHES = ("exact code", "code prefix", "exact label", "label", "label words", "text")
@@ -479,10 +476,6 @@ def _shared(values: set[str], shared: dict[Any, Any]) -> Shared:
         return None
     value: Shared = next(iter(values)) if len(values) == 1 else tuple(sorted(values))
     return shared.setdefault(value, value)
-
-
-def valid_day(text: str | None) -> str | None:
-    return dt.date.fromisoformat(text).isoformat() if text else None
 
 
 _lock = threading.Lock()
