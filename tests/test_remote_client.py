@@ -1,6 +1,6 @@
 """The remote store's query client (graph/store.py `_Queries`): keep-alive connections, one per thread and
 process, a query sent again once when the server had closed the connection it was kept on; several queries
-sent at once (`select_all`)."""
+sent at once (`select_values`), read into plain values (graph/rows.py)."""
 
 from __future__ import annotations
 
@@ -117,8 +117,8 @@ def test_a_forked_child_opens_its_own_connection() -> None:
         server.stop()
 
 
-# One query, and several sent at once (select_all): the same errors either way.
-SENDS = {"one": lambda store: store.ask("ASK {}"), "at once": lambda store: store.select_all(["SELECT ?x {}"] * 3)}
+# One query, and several sent at once (select_values): the same errors either way.
+SENDS = {"one": lambda store: store.ask("ASK {}"), "at once": lambda store: store.select_values(["SELECT ?x {}"] * 3)}
 
 
 @pytest.mark.parametrize("send", sorted(SENDS))
@@ -155,11 +155,11 @@ def test_a_form_body_reads_back_as_the_query(text: str) -> None:
 def test_queries_sent_at_once_answer_as_one_by_one(remote_store: RemoteStore) -> None:
     texts = [f"SELECT ?s WHERE {{ ?s a eg:ControlList }} ORDER BY ?s LIMIT {n}" for n in (1, 5, 2, 0, 3)]
     texts.append("SELECT ?n WHERE { VALUES ?n { 1 2 3 } } ORDER BY DESC(?n)")
-    together = remote_store.select_all(texts)
-    assert together == [remote_store.select(text) for text in texts]
+    together = remote_store.select_values(texts)
+    assert together == [remote_store.select_values([text])[0] for text in texts]
     assert [len(rows) for rows in together] == [1, 5, 2, 0, 3, 3]
     many = texts * 3 + texts[:1]  # more than a thread sends at once (graph/store.py AT_ONCE): in groups, in order
-    assert remote_store.select_all(many) == together * 3 + together[:1]
+    assert remote_store.select_values(many) == together * 3 + together[:1]
 
 
 def test_queries_sent_at_once_on_closed_connections_are_sent_again() -> None:
@@ -167,7 +167,7 @@ def test_queries_sent_at_once_on_closed_connections_are_sent_again() -> None:
     store = RemoteStore(f"http://127.0.0.1:{server.port}/query", timeout_s=5)
     try:
         for _ in range(3):
-            assert [[r["x"].value for r in rows] for rows in store.select_all(["SELECT ?x {}"] * 4)] == [["1"]] * 4
+            assert [[r["x"] for r in rows] for rows in store.select_values(["SELECT ?x {}"] * 4)] == [["1"]] * 4
     finally:
         store.close()
         server.stop()

@@ -29,11 +29,11 @@ import pycurl
 import pyoxigraph as ox
 
 from exportgraph.exc import BadRequest, NotFound, StoreTimeout, StoreUnavailable
+from exportgraph.graph.rows import Row, rows_of_json, rows_of_solutions
 from exportgraph.graph.terms import sparql_prefixes
 
 log = logging.getLogger(__name__)
 _R = TypeVar("_R", httpx.Response, "_Answer")
-Row = dict[str, Any]
 Result = Any  # ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Triples
 PREFIXES = sparql_prefixes()
 JSON_RESULTS = "application/sparql-results+json"
@@ -101,9 +101,16 @@ class GraphStore(ABC):
         """`query` for a text known to be a SELECT (a store may skip finding out its form)."""
         return self.query(sparql)
 
-    def select_all(self, texts: list[str]) -> list[list[Row]]:
-        """Several SELECTs' rows, in their order (a remote store sends them at once)."""
-        return [self.select(text) for text in texts]
+    def select_values(self, texts: list[str]) -> list[list[Row]]:
+        """Several SELECTs' rows, in their order, each term as a plain value (graph/rows.py); a remote store
+        sends them at once."""
+        out = []
+        for text in texts:
+            result = self._query_select(PREFIXES + text)
+            if not isinstance(result, ox.QuerySolutions):
+                raise BadRequest("expected a SELECT query")
+            out.append(rows_of_solutions(result))
+        return out
 
     def stream(self, sparql: str) -> Iterator[ox.QuerySolution]:
         """A SELECT's solutions one at a time: never the whole answer in memory (the text index reads millions)."""
@@ -199,18 +206,16 @@ class RemoteStore(GraphStore):
         # The form is known: not found again in the text (query_form: 85 µs for a query with the prefixes).
         return self._answer(sparql, graph=False)
 
-    def select_all(self, texts: list[str]) -> list[list[Row]]:
-        """Sent at once from this thread, each on a connection of its own; the server works on them together."""
+    def select_values(self, texts: list[str]) -> list[list[Row]]:
+        """Sent at once from this thread, each on a connection of its own; the server works on them together.
+        Each answer is read from its JSON into plain values, with no pyoxigraph term made (graph/rows.py)."""
         answers = self.queries.post_all([form_body(PREFIXES + text) for text in texts], JSON_RESULTS)
         out = []
         for answer in answers:
             kind = _checked(answer, self.query_url, "POST").headers.get("content-type", "").split(";")[0].strip()
             if kind != JSON_RESULTS:
                 raise StoreUnavailable(f"the remote store answered with an unexpected type {kind!r}")
-            result = _solutions(answer.content)
-            if not isinstance(result, ox.QuerySolutions):
-                raise BadRequest("expected a SELECT query")
-            out.append(_rows(result))
+            out.append(rows_of_json(answer.content))
         return out
 
     def query(self, sparql: str) -> Result:

@@ -18,7 +18,8 @@ import pyoxigraph as ox
 
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
-from exportgraph.graph.store import GraphStore, Row
+from exportgraph.graph.rows import Row, plain
+from exportgraph.graph.store import GraphStore
 from exportgraph.query.asks import Ask, answer
 
 Json = dict[str, Any]
@@ -66,20 +67,13 @@ def span_note(store: GraphStore, as_of: dt.date | None, cls: str = "Position") -
 
 
 def value(term: Any) -> Any:
-    """A pyoxigraph term as plain Python (IRIs as strings, typed literals as their lexical form)."""
-    if term is None:
-        return None
-    if type(term) is ox.NamedNode:  # the commonest, first: a lookup converts about 850 terms
-        return term.value
-    if isinstance(term, ox.Literal):
-        dt_ = term.datatype.value
-        if dt_ == T.XSD + "integer":
-            return int(term.value)
-        if dt_ == T.XSD + "decimal":
-            number = float(term.value)
-            return int(number) if number.is_integer() else number
-        return term.value
-    return getattr(term, "value", str(term))
+    """A pyoxigraph term as plain Python (IRIs as strings, typed literals as their lexical form, numbers as
+    numbers: graph/rows.py plain); a plain value, as a row of select_values holds, as itself."""
+    if term is None or type(term) is str:
+        return term
+    if type(term) is ox.Literal and term.language:
+        return term.value  # the text alone, as every select() reader had it (select_values keeps the tag)
+    return plain(term)
 
 
 def rid(iri: str | None) -> str | None:
@@ -115,7 +109,7 @@ def select_parts(store: GraphStore, parts: list[str]) -> list[list[Row]]:
     UNION, which Oxigraph evaluates one after the other, each with its own plan."""
     if not parts:
         return []
-    return by_part(store.select(parts_query(parts)), len(parts))
+    return by_part(store.select_values([parts_query(parts)])[0], len(parts))
 
 
 def parts_query(parts: list[str]) -> str:
@@ -128,7 +122,7 @@ def by_part(rows: list[Row], n: int) -> list[list[Row]]:
     """The rows of parts_query, split by part."""
     out: list[list[Row]] = [[] for _ in range(n)]
     for row in rows:
-        out[int(row.pop("_part").value)].append(row)
+        out[int(value(row.pop("_part")))].append(row)
     return out
 
 
@@ -145,7 +139,7 @@ def labels_of(rows: list[Row]) -> dict[str, dict[str, str]]:
     for row in rows:
         lit = row["l"]
         lang = getattr(lit, "language", None) or "en"
-        out[value(row["s"])].setdefault(lang, lit.value)
+        out[value(row["s"])].setdefault(lang, str(value(lit)))
     return dict(out)
 
 

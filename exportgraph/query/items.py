@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
-from exportgraph.graph.store import GraphStore, Row
+from exportgraph.graph.rows import Row
+from exportgraph.graph.store import GraphStore
 from exportgraph.query.asks import Ask, answer
 from exportgraph.query.base import (
     Json,
@@ -126,10 +127,10 @@ def entry_rows(store: GraphStore, code: str, list_id: str | None = None) -> list
     scope = f"?ed eg:editionOf <{_check_list(store, list_id)}> ." if list_id else ""
     # Bound spellings, not FILTER(LCASE()): a bound literal is an index lookup, the filter a scan.
     spellings = " ".join(_lit(c) for c in sorted(_spellings(code) | regime_spellings(code)))
-    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{ VALUES ?code {{ {spellings} }}
+    rows = store.select_values([f"""SELECT ?e ?code ?ed ?l ?from ?until ?parent WHERE {{ VALUES ?code {{ {spellings} }}
         ?e a eg:ControlEntry ; skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {scope}
         OPTIONAL {{ ?e skos:broader ?parent }}
-        {_effective('?e', '?ed')} }} ORDER BY ?l ?from ?e""")
+        {_effective('?e', '?ed')} }} ORDER BY ?l ?from ?e"""])[0]
     # The Wassenaar spelling (3.B.1) means the Wassenaar item only: MTCR's 3.B.1 is another item.
     regime_form = regime_spellings(code)
     rows = [r for r in rows if value(r["code"]) not in regime_form or "/regime/wa/" in value(r["l"])]
@@ -366,8 +367,8 @@ def describe_entries(store: GraphStore, iris: list[str]) -> list[Json]:
     if not iris:
         return []
     values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(f"""SELECT ?e ?code ?ed ?l ?from ?until WHERE {{ VALUES ?e {{ {values} }}
-        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }} ORDER BY ?l ?e""")
+    rows = store.select_values([f"""SELECT ?e ?code ?ed ?l ?from ?until WHERE {{ VALUES ?e {{ {values} }}
+        ?e skos:notation ?code ; skos:inScheme ?ed . ?ed eg:editionOf ?l . {_effective('?e', '?ed')} }} ORDER BY ?l ?e"""])[0]
     return entries_of(store, rows)
 
 

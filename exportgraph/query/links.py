@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from exportgraph.graph.store import GraphStore, Row
+from exportgraph.graph.rows import Row
+from exportgraph.graph.store import GraphStore
 from exportgraph.query.asks import Ask, answer
 from exportgraph.query.base import Json, rid, value
 
