@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -30,6 +31,25 @@ def test_endpoint_answers(client, url: str) -> None:  # type: ignore[no-untyped-
     assert body
     if "items" in body:
         assert body["total"] >= 1 and body["items"]
+
+
+@pytest.mark.parametrize("url", ["/api/entries?code=3B001", "/api/search?q=%E9%95%93", "/api/stats",
+                                 "/api/cases/case/cn-gallium-germanium/timeline", "/api/lists"])
+def test_json_answers_are_the_text_json_dumps_writes(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    # Written by orjson (respond.py JSONAnswer), paged or returned as a dict: the text Starlette's JSONResponse
+    # writes, character for character (Chinese unescaped).
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    assert response.content == json.dumps(response.json(), ensure_ascii=False, allow_nan=False,
+                                          separators=(",", ":")).encode("utf-8")
+
+
+def test_json_answer_falls_back_to_json_dumps() -> None:
+    from fastapi.responses import JSONResponse
+
+    from exportgraph.api.respond import JSONAnswer
+    for content in ({1: "integer key"}, [2 ** 70], {"text": "镓 <&>\u2028"}):  # orjson refuses the first two
+        assert JSONAnswer(content).body == JSONResponse(content).body
 
 
 def test_csv_and_pagination(client) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from exportgraph.api import limits, memory, pauses, synclane
 from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath, SparqlFront
 from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
+from exportgraph.api.respond import JSONAnswer
 from exportgraph.api.routes.meta import health_asgi, health_parts
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
     # /docs and /redoc from the Swagger UI and ReDoc files that fastapi-offline ships (no CDN: they work offline).
     app = FastAPIOffline(title="exportgraph", version=exportgraph.__version__, description=DESCRIPTION,
                          lifespan=lifespan, static_url="/static/docs", swagger_ui_parameters={"validatorUrl": None},
+                         default_response_class=JSONAnswer,  # a returned dict written by orjson (respond.py)
                          redoc_url=None)  # /redoc: exportgraph/api/routes/views.py (ReDoc's logo without its CDN)
     app.state.settings = settings
     app.state.graph = loaded

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from exportgraph.api.deps import Store
 from exportgraph.api.lang import reader_language
-from exportgraph.api.respond import Format, Limit, Offset
+from exportgraph.api.respond import Format, JSONAnswer, Limit, Offset
 from exportgraph.api.respond import page as paged
 from exportgraph.exc import ExportGraphError
 from exportgraph.query import base as Q
@@ -49,7 +49,7 @@ def api_search(request: Request, store: Store,
     if format == "csv":
         rows = [{k: v for k, v in item.items() if k != "labels"} for item in found["items"]]
         return paged(rows, "csv", limit, offset)
-    return JSONResponse(found, headers={"X-Total-Count": str(found["total"])})
+    return JSONAnswer(found, headers={"X-Total-Count": str(found["total"])})
 
 
 @router.get("/api/suggest", tags=["search"], summary="The first hits of a search, for a typeahead")
