@@ -6,6 +6,7 @@ import pytest
 
 from exportgraph.exc import BadRequest
 from exportgraph.query import items as I
+from exportgraph.query import parties as P
 from exportgraph.query.base import check_id
 from exportgraph.query.compare import MAX_JURISDICTIONS
 
@@ -18,7 +19,7 @@ def test_in_force_with_an_empty_date_is_a_400(client) -> None:  # type: ignore[n
 
 @pytest.mark.parametrize("text", ["a\nb", "a\rb", 'say "x" \\ y', "tab\there", "nul\x00"])
 def test_string_literals_round_trip_through_sparql(store, text: str) -> None:  # type: ignore[no-untyped-def]
-    rows = store.select(f"SELECT ?x WHERE {{ BIND({I._lit(text)} AS ?x) }}")
+    rows = store.select(f"SELECT ?x WHERE {{ BIND({I.literal(text)} AS ?x) }}")
     assert rows[0]["x"].value == text
 
 
@@ -86,7 +87,7 @@ def test_search_and_party_limits_below_one_are_refused(store, limit: int) -> Non
     with pytest.raises(BadRequest, match="limit: at least 1"):
         search(store, "gallium", limit=limit)
     with pytest.raises(BadRequest, match="limit: at least 1"):
-        I.parties(store, "huawei", limit=limit)
+        P.parties(store, "huawei", limit=limit)
 
 
 def test_text_index_goes_with_its_store() -> None:

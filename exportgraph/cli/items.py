@@ -118,7 +118,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_party(args: argparse.Namespace, settings: Settings) -> int:
-    from exportgraph.query.items import parties
+    from exportgraph.query.parties import parties
 
     rows = parties(_store(settings), args.name, args.list, limit=args.limit)
     if args.format == "json":

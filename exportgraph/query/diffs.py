@@ -11,14 +11,14 @@ from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query.base import Json, check_id, label_of, labels, rid, value
-from exportgraph.query.items import _check_list, _effective
+from exportgraph.query.items import _effective, check_list
 
 
 def in_force(store: GraphStore, scope: str, day: dt.date) -> dict[str, Json]:
     """Entries in force on a day, in a list (id) or in every list of a jurisdiction (cn, us, ...)."""
     check_id(scope)
     if "/" in scope:
-        lists_filter = f"VALUES ?l {{ <{_check_list(store, scope)}> }}"
+        lists_filter = f"VALUES ?l {{ <{check_list(store, scope)}> }}"
     else:
         if not store.ask(f"ASK {{ <{T.iri(scope)}> a eg:Jurisdiction }}"):
             raise NotFound(f"unknown list or jurisdiction {scope!r}")

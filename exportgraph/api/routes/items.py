@@ -12,6 +12,7 @@ from exportgraph.api.respond import AsOf, Format, Limit, Offset, page
 from exportgraph.exc import BadRequest
 from exportgraph.query import diffs as D
 from exportgraph.query import items as I
+from exportgraph.query import parties as P
 from exportgraph.query.base import parse_as_of, search
 from exportgraph.query.lookup import lookup_report
 
@@ -79,5 +80,5 @@ def in_force(store: Store, scope: Annotated[str, Query(examples=["cn"])],
 def parties(store: Store, name: Annotated[str, Query(min_length=2, max_length=200, examples=["Huawei"])],
             list: Annotated[str | None, Query(examples=["us/list/entity-list"])] = None, format: Format = "json",
             limit: Limit = 50, offset: Offset = 0) -> Response:
-    rows = I.parties(store, name, list, limit=ALL)  # every match, so that `total` is true
+    rows = P.parties(store, name, list, limit=ALL)  # every match, so that `total` is true
     return page(rows, format, limit, offset)

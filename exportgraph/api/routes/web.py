@@ -20,6 +20,7 @@ from exportgraph.graph.store import GraphStore
 from exportgraph.query import base as Q
 from exportgraph.query import diffs as D
 from exportgraph.query import items as I
+from exportgraph.query import parties as P
 from exportgraph.query.lookup import lookup_report
 
 router = APIRouter(include_in_schema=False)
@@ -99,7 +100,7 @@ def party_page(party_id: str, request: Request, store: Store) -> HTMLResponse:
             raise NotFound(f"no party with id {party_id!r}")
         names = _names(store, iri)
         english = next((n["text"] for n in names if n["kind"] == "name"), names[0]["text"] if names else party_id)
-        found = [p for p in I.parties(store, english[:200], limit=ALL) if p["id"] == party_id]
+        found = [p for p in P.parties(store, english[:200], limit=ALL) if p["id"] == party_id]
     except ExportGraphError as exc:
         return error(exc)
     info = found[0] if found else {"listings": [], "country": None}
