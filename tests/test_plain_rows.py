@@ -3,6 +3,7 @@ on the embedded store and read straight from a remote store's JSON, the same on 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from exportgraph.exc import StoreUnavailable
@@ -50,7 +51,6 @@ def test_the_embedded_and_remote_rows_are_equal(store: EmbeddedStore, remote_sto
 
 
 def test_value_gives_the_text_of_a_tagged_term_and_keeps_plain_values() -> None:
-    import pyoxigraph as ox
     assert type(value(ox.Literal("镓", language="zh"))) is str
     for plain_value in ("x", 3, 2.5, None, Tagged("y")):
         assert value(plain_value) == plain_value

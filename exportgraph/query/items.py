@@ -66,7 +66,7 @@ def _effective(entry: str, edition: str) -> str:
 
 def lists(store: GraphStore) -> list[Json]:
     """Every list with its editions and their entry counts, once per store (memo): counting reads every entry
-    (0.57 s at 5M quads), and the home page, the list pages and /api/lists ask. Read only: shared."""
+    (0.6 s at 5M quads), and the home page, the list pages and /api/lists ask. Read only: shared."""
     return memo(store, "lists", lambda: _lists(store))
 
 
