@@ -18,8 +18,10 @@ from exportgraph.api import limits, memory, pauses, synclane
 from exportgraph.api.fastpath import PATH as SPARQL_PATH
 from exportgraph.api.fastpath import SparqlFastPath, SparqlFront
 from exportgraph.api.limits import ASGIApp, Receive, Scope, Send
-from exportgraph.api.respond import JSONAnswer
+from exportgraph.api.respond import JSONAnswer, error_response
+from exportgraph.api.routes.items import entries
 from exportgraph.api.routes.meta import health_asgi, health_parts
+from exportgraph.api.shortroutes import ShortRoutes
 from exportgraph.api.state import GraphState, load_state
 from exportgraph.api.storestatus import StoreGate, StoreMonitor
 from exportgraph.api.synclane import Answer, Lane
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
         store_monitor: StoreMonitor | None = app.state.store_monitor
         return store_monitor
 
+    app.add_middleware(ShortRoutes, routes={"/api/entries": entries}, state=app.state)  # innermost: the lookup
     app.add_middleware(StoreGate, monitor=monitor)  # inside limits: its headers apply
     limits.install(app, settings)  # class limits (503), URL (414) and body (413) caps, headers
     _in_front(app, settings, monitor)
@@ -165,10 +168,7 @@ def create_app(settings: Settings | None = None, state: GraphState | None = None
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(ExportGraphError)
     async def known(request: Request, exc: ExportGraphError) -> JSONResponse:
-        if exc.status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
-        return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status,
-                            headers=exc.headers())
+        return error_response(exc, request.method, request.url.path)
 
     @app.exception_handler(HTTPException)
     async def routing(request: Request, exc: HTTPException) -> JSONResponse:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 
-from exportgraph.exc import BadRequest
+from exportgraph.exc import BadRequest, ExportGraphError
+
+log = logging.getLogger(__name__)
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
@@ -31,6 +34,14 @@ class JSONAnswer(JSONResponse):
             return orjson.dumps(content)
         except TypeError:
             return super().render(content)
+
+
+def error_response(exc: ExportGraphError, method: str, path: str) -> JSONResponse:
+    """An error of the family as the API answers it: its name and message, its status and headers."""
+    if exc.status >= 500:
+        log.warning("%s %s: %s", method, path, exc.message)
+    return JSONResponse({"error": type(exc).__name__, "detail": exc.message}, status_code=exc.status,
+                        headers=exc.headers())
 
 
 def _flat(value: Any) -> str:
