@@ -20,7 +20,6 @@ from exportgraph.exc import BadRequest, NotFound
 from exportgraph.graph import terms as T
 from exportgraph.graph.rows import Row, plain
 from exportgraph.graph.store import GraphStore
-from exportgraph.query.asks import Ask, answer
 
 Json = dict[str, Any]
 T_ = TypeVar("T_")
@@ -158,29 +157,6 @@ def known_labels(store: GraphStore, iris: list[str]) -> dict[str, dict[str, str]
         found = labels(store, missing)
         kept.update({i: found.get(i) for i in missing})
     return {i: names for i in iris if (names := kept[i]) is not None}
-
-
-def descendants(store: GraphStore, roots: list[str]) -> dict[str, list[str]]:
-    """Each root IRI with itself and its sub-items (skos:broader*), in one query for all the roots: a query per
-    root cost a round trip each on a remote store. The path starts from the bound end, which Oxigraph walks
-    as an index lookup per level (an unbound two-way path is the slow kind, TRAPS.md)."""
-    return answer(store, descendants_ask(roots))
-
-
-def descendants_ask(roots: list[str]) -> Ask[dict[str, list[str]]]:
-    """descendants as a question (query/asks.py)."""
-    # A branch per root with the root as a constant: Virtuoso refuses a path whose start comes from VALUES
-    # (HTTP 500, "transitive start not given"), and a constant end is the index lookup Oxigraph walks best.
-    branches = [" UNION ".join(f"{{ ?d skos:broader* <{r}> . BIND(<{r}> AS ?root) }}" for r in roots[chunk:chunk + 100])
-                for chunk in range(0, len(roots), 100)]
-    texts = [f"SELECT ?root ?d WHERE {{ {union} }}" for union in branches]
-
-    def finish(answers: list[list[Row]]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {r: [] for r in roots}
-        for row in (row for rows in answers for row in rows):
-            out[value(row["root"])].append(value(row["d"]))
-        return out
-    return Ask(texts, finish)
 
 
 def label_of(names: dict[str, str] | None, fallback: str) -> str:

@@ -23,7 +23,6 @@ from exportgraph.query.base import (
     Json,
     by_part,
     check_id,
-    descendants,
     label_of,
     label_parts,
     labels,
@@ -43,6 +42,7 @@ from exportgraph.query.links import (
     regime_spellings,
     summary,
 )
+from exportgraph.query.subitems import descendants
 
 # Real codes: letters and digits of any script, inner spaces, dots, hyphens, brackets ("Item 9", "3の2",
 # "一(二)3", "Category XIV"); at most 80 characters, no control characters; \Z, not $ (which matches before a final newline).

@@ -18,7 +18,7 @@ from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query import items as I
 from exportgraph.query.asks import Ask, asked
-from exportgraph.query.base import Json, descendants_ask, rid, value
+from exportgraph.query.base import Json, rid, value
 from exportgraph.query.fanout import together
 from exportgraph.query.links import (
     among,
@@ -29,6 +29,7 @@ from exportgraph.query.links import (
     to_regime_items,
 )
 from exportgraph.query.parameters import side_by_side, threshold_ask, threshold_rows, thresholds_of
+from exportgraph.query.subitems import descendants_ask, paths_from_values
 
 
 class Report(NamedTuple):
@@ -40,7 +41,8 @@ class Report(NamedTuple):
 class _Read:
     """What has been read about the entries so far, by IRI."""
 
-    def __init__(self) -> None:
+    def __init__(self, from_values: bool) -> None:
+        self.from_values = from_values            # descendants_ask's form for this store
         self.subs: dict[str, list[str]] = {}      # entry -> itself and its sub-items
         self.links: dict[str, list[Json]] = {}    # entry -> its links (links_from)
         self.apart: set[tuple[str, str]] = set()  # 'different item' records from the entries
@@ -50,7 +52,7 @@ class _Read:
         """The questions that read what is needed of these entries (short ids, as the entries give them)."""
         iris = [T.iri(i) for i in ids]
         national = [i for i in dict.fromkeys(T.iri(i) for i in ids if not is_regime_entry(i)) if i not in self.subs]
-        return [descendants_ask(national).then(self.subs.update), links_from_ask(iris).then(self.links.update),
+        return [descendants_ask(national, self.from_values).then(self.subs.update), links_from_ask(iris).then(self.links.update),
                 different_links_ask(iris).then(self.apart.update)]
 
     def todo(self, done: set[str]) -> list[str]:
@@ -61,7 +63,7 @@ class _Read:
 def lookup_report(store: GraphStore, code: str, list_id: str | None = None) -> Report:
     rows = I.entry_rows(store, code, list_id)
     ids = [rid(value(r["e"])) or "" for r in rows]
-    read = _Read()
+    read = _Read(paths_from_values(store))
     regime = [T.iri(i) for i in ids if is_regime_entry(i)] if list_id is None else []
     entries, implementing, *_ = asked(store, [I.entries_of_ask(rows), implementers_ask(regime), *read.about(ids)])
     done: set[str] = set()

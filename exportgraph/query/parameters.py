@@ -18,7 +18,8 @@ from exportgraph.exc import BadRequest
 from exportgraph.graph import terms as T
 from exportgraph.graph.store import GraphStore
 from exportgraph.query.asks import Ask, answer
-from exportgraph.query.base import check_id, descendants, rid, value
+from exportgraph.query.base import check_id, rid, value
+from exportgraph.query.subitems import descendants
 
 Json = dict[str, Any]
 
