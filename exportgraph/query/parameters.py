@@ -101,13 +101,25 @@ def threshold_rows(store: GraphStore, items: list[str]) -> list[dict[str, Any]]:
 def threshold_ask(items: list[str]) -> Ask[list[dict[str, Any]]]:
     """threshold_rows as a question (query/asks.py)."""
     texts = [f"""SELECT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
-            VALUES ?item {{ {" ".join(f"<{i}>" for i in items[chunk:chunk + 400])} }} ?item eg:threshold ?th .
-            ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
-            OPTIONAL {{ ?item skos:notation ?notation }}
-            OPTIONAL {{ ?th eg:parameter ?param }} OPTIONAL {{ ?th eg:upperValue ?up }}
-            OPTIONAL {{ ?th eg:unitSymbol ?sym }} OPTIONAL {{ ?th eg:conditionGroup ?grp }} }}"""
+            VALUES ?item {{ {" ".join(f"<{i}>" for i in items[chunk:chunk + 400])} }} {_THRESHOLD} }}"""
              for chunk in range(0, len(items), 400)]
     return Ask(texts, lambda answers: [row for rows in answers for row in rows])
+
+
+def thresholds_below_ask(roots: list[str]) -> Ask[list[dict[str, Any]]]:
+    """threshold_ask for these entries and their sub-items, reached in the same query (from a VALUES of roots:
+    only for a store that takes that form, query/subitems.py paths_from_values); it goes with the question
+    that reads the sub-items, a wave earlier than threshold_ask can."""
+    if not roots:
+        return Ask([], lambda _: [])
+    text = f"""SELECT DISTINCT ?item ?notation ?th ?param ?comp ?val ?up ?unit ?sym ?grp WHERE {{
+        VALUES ?root {{ {" ".join(f"<{r}>" for r in roots)} }} ?item skos:broader* ?root . {_THRESHOLD} }}"""
+    return Ask([text], lambda answers: answers[0])
+
+
+_THRESHOLD = """?item eg:threshold ?th . ?th eg:comparator ?comp ; eg:numericValue ?val ; eg:unit ?unit .
+    OPTIONAL { ?item skos:notation ?notation } OPTIONAL { ?th eg:parameter ?param } OPTIONAL { ?th eg:upperValue ?up }
+    OPTIONAL { ?th eg:unitSymbol ?sym } OPTIONAL { ?th eg:conditionGroup ?grp }"""
 
 
 def thresholds_of(entry_ids: list[str], items: dict[str, list[str]], rows: list[dict[str, Any]]) -> dict[str, list[Json]]:
