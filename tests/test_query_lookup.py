@@ -99,3 +99,55 @@ def test_the_text_index_from_a_remote_store_is_the_embedded_one(store, remote_st
     assert sorted((here.resources[n].iri, t, k, f) for n, t, k, f in here.docs) == \
         sorted((there.resources[n].iri, t, k, f) for n, t, k, f in there.docs)
     assert any(r.lists and r.valid_from for r in here.resources if r.kind == "ControlEntry")
+
+
+def test_a_stream_cut_by_the_store_is_an_error_that_any_thread_may_drop() -> None:
+    """Oxigraph's server cuts a long answer at its time limit with a line of text after the JSON begins. The
+    text index reads the stream in a thread and the error goes to the event loop: pyoxigraph's parser, held by
+    the error's traceback, raised "unsendable ... dropped on another thread" wherever it was freed."""
+    import gc
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from exportgraph.exc import StoreUnavailable
+    from exportgraph.graph.store import RemoteStore
+
+    head = b'{"head":{"vars":["s"]},"results":{"bindings":[' + b'{"s":{"type":"uri","value":"urn:x"}},' * 2000
+
+    class Cut(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(head + b"Timeout: the query took too long")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Cut)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    unraisable: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    caught: list[BaseException] = []
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}/query", 10.0)
+
+        def read() -> None:
+            try:
+                for _ in store.stream("SELECT ?s WHERE { ?s ?p ?o }"):
+                    pass
+            except StoreUnavailable as exc:
+                caught.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join()
+        assert len(caught) == 1 and "do not parse" in str(caught[0])
+        caught.clear()  # the error, and its traceback, freed on this thread
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+        server.shutdown()
+    assert unraisable == []

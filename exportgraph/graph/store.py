@@ -115,10 +115,13 @@ class GraphStore(ABC):
 
     def stream(self, sparql: str) -> Iterator[ox.QuerySolution]:
         """A SELECT's solutions one at a time: never the whole answer in memory (the text index reads millions)."""
-        result = self.query(PREFIXES + sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise BadRequest("expected a SELECT query")
-        yield from result
+        result: Any = self.query(PREFIXES + sparql)
+        try:
+            if not isinstance(result, ox.QuerySolutions):
+                raise BadRequest("expected a SELECT query")
+            yield from result
+        finally:
+            result = None  # dropped by this thread, as in RemoteStore.stream
 
     def ask(self, sparql: str) -> bool:
         result = self.query(PREFIXES + sparql)
@@ -190,14 +193,21 @@ class RemoteStore(GraphStore):
             if response.status_code >= 400:
                 response.read()
             _checked(response, self.query_url, "POST")
+            solutions: Any = None
             try:
                 solutions = ox.parse_query_results(io.BufferedReader(_Chunks(response.iter_bytes()), 1 << 16),
                                                    format=ox.QueryResultsFormat.JSON)
                 if not isinstance(solutions, ox.QuerySolutions):
                     raise BadRequest("expected a SELECT query")
                 yield from solutions
+                return
             except SyntaxError as exc:
-                raise StoreUnavailable(f"the remote store sent results that do not parse ({exc})") from None
+                error = StoreUnavailable(f"the remote store sent results that do not parse ({exc})")
+            finally:
+                # pyoxigraph's results may be dropped only by the thread that made them, not by whichever thread
+                # frees an error's traceback (the text index is read in a thread, its error reported on the loop)
+                solutions = None
+        raise error
 
     def _ask_remote(self, sparql: str, accept: str) -> _Answer:
         answer = self.queries.post(form_body(sparql), accept)
