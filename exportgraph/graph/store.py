@@ -1,10 +1,9 @@
 """Stores: the embedded default (Oxigraph in the process) and any SPARQL 1.1 server.
 
-Both answer the same calls with pyoxigraph terms, so the rest of the code (and
-the test suite) runs unchanged on either. The default graph is the union of
-the named graphs: the embedded store queries it that way, and a remote server
-must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`; Virtuoso does it by
-itself, its own system graphs included unless they are made private: see tests/virtuoso.py).
+Both answer the same calls with pyoxigraph terms, so the rest of the code (and the test suite) runs unchanged
+on either. The default graph is the union of the named graphs: the embedded store queries it that way, and a
+remote server must be configured so (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`; Virtuoso
+does it by itself, its own system graphs included unless they are made private: see tests/virtuoso.py).
 Loads, all or nothing, are in graph/remoteload.py.
 """
 
@@ -121,7 +120,7 @@ class GraphStore(ABC):
                 raise BadRequest("expected a SELECT query")
             yield from result
         finally:
-            result = None  # dropped by this thread, as in RemoteStore.stream
+            result = None  # dropped by this thread (the text index is read in one, its errors reported on the loop)
 
     def ask(self, sparql: str) -> bool:
         result = self.query(PREFIXES + sparql)
@@ -204,9 +203,7 @@ class RemoteStore(GraphStore):
             except SyntaxError as exc:
                 error = StoreUnavailable(f"the remote store sent results that do not parse ({exc})")
             finally:
-                # pyoxigraph's results may be dropped only by the thread that made them, not by whichever thread
-                # frees an error's traceback (the text index is read in a thread, its error reported on the loop)
-                solutions = None
+                solutions = None  # pyoxigraph's results: dropped by this thread, not by one freeing a traceback
         raise error
 
     def _ask_remote(self, sparql: str, accept: str) -> _Answer:

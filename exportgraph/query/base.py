@@ -111,10 +111,11 @@ def select_parts(store: GraphStore, parts: list[str]) -> list[list[Row]]:
     return by_part(store.select_values([parts_query(parts)])[0], len(parts))
 
 
-def parts_query(parts: list[str], shared: str = "") -> str:
-    """The query of select_parts; `shared` (a VALUES, say) comes once, before the branches, and joins each."""
+def parts_query(parts: list[str], shared: str = "", head: str = "*") -> str:
+    """The query of select_parts; `shared` (a VALUES, say) comes once, before the branches, and joins each;
+    `head` is what the SELECT projects (?_part included)."""
     body = " UNION ".join(f"{{ {part} BIND({n} AS ?_part) }}" for n, part in enumerate(parts))
-    return f"SELECT * WHERE {{ {shared} {body} }}" if shared else f"SELECT * WHERE {{ {body} }}"
+    return f"SELECT {head} WHERE {{ {shared} {body} }}" if shared else f"SELECT {head} WHERE {{ {body} }}"
 
 
 def by_part(rows: list[Row], n: int) -> list[list[Row]]:

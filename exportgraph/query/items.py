@@ -228,8 +228,8 @@ def links_below_ask(roots: list[str]) -> Ask[list[Row]]:
     if not roots:
         return Ask([], lambda _: [])
     values = " ".join(f"<{r}>" for r in roots)
-    text = parts_query(_LINK_PARTS, shared=f"VALUES ?root {{ {values} }} ?d skos:broader* ?root .")
-    return Ask([text.replace("SELECT *", "SELECT DISTINCT ?d ?c ?o ?_part", 1)], _link_pairs)
+    return Ask([parts_query(_LINK_PARTS, shared=f"VALUES ?root {{ {values} }} ?d skos:broader* ?root .",
+                            head="DISTINCT ?d ?c ?o ?_part")], _link_pairs)  # a sub-item under two roots: once
 
 
 _LINK_PARTS = [f"?c eg:{a} ?d ; eg:{b} ?o"
